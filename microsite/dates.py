@@ -1,0 +1,73 @@
+"""Dates with an honest precision: a year, a month or a day, never more than was known."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_MONTHS = [calendar.month_abbr[m] for m in range(13)]
+_MONTH_NAMES = [calendar.month_name[m] for m in range(13)]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """'2017', '2017-12' or '2017-12-08' (or the int 2017) -> PartialDate.
+
+        Raises ValueError with a message fit for the user.
+        """
+        text = str(value).strip()
+        match = _PATTERN.match(text)
+        if not match:
+            raise ValueError(f"`{text}` is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"`{text}` has no month {month:02d}: months run from 01 to 12")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"`{text}` is impossible: {_MONTH_NAMES[month]} {year} has {last} days")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """As written in the content: 2017, 2017-12 or 2017-12-08 (also valid for <time datetime>)."""
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def human(self) -> str:
+        """2017, Dec 2017 or 8 Dec 2017: the precision shows."""
+        if self.day:
+            return f"{self.day} {_MONTHS[self.month]} {self.year}"
+        if self.month:
+            return f"{_MONTHS[self.month]} {self.year}"
+        return str(self.year)
+
+    def month_label(self) -> str:
+        return _MONTH_NAMES[self.month] if self.month else ""
+
+    def sort_key(self) -> tuple[int, int, int]:
+        """Less precise dates sort first within their period ('Dec 2017' before '8 Dec 2017')."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    def as_date(self) -> dt.date:
+        """The first day of the period, for machines that need a full date."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        return self.iso()

@@ -1,0 +1,336 @@
+"""Content pages + captures + site.yaml -> the validated Site model, or every problem found.
+
+The rules that span files live here: names resolve in the registries, quotes and
+comments are found verbatim in their capture, ids and slugs are unique.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import relations, yamlfile
+from .config import Config, Registry, load_config
+from .errors import BuildFailed, Problem, display_path
+from .model import (
+    Article,
+    Capture,
+    Claim,
+    Comment,
+    Comments,
+    Passage,
+    Site,
+    Source,
+    SourceUse,
+)
+from .reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
+from .schema import ANONYMOUS, FrontMatter
+from .text import SLUG_PATTERN, NormalisedText, fold, normalise
+from .validation import schema_problems
+
+
+def load_site(site_dir: Path) -> Site:
+    """The whole site, checked. Raises BuildFailed listing every problem."""
+    config, problems = load_config(site_dir)
+    if config is None:
+        raise BuildFailed(problems)
+    content_dir, seeds_dir = site_dir / "content", site_dir / "seeds"
+    for folder in (content_dir, seeds_dir):
+        if not folder.is_dir():
+            problems.append(
+                Problem(folder, "is missing", hint=f"create the folder `{folder.name}/` in the site folder")
+            )
+    if problems:
+        raise BuildFailed(problems)
+
+    captures = CaptureStore(seeds_dir)
+    md = markdown_renderer(config.allow_html)
+    articles: list[Article] = []
+    by_slug: dict[str, Article] = {}
+    by_seed: dict[str, Article] = {}
+    files = sorted(content_dir.rglob("*.md"))
+    for file in files:
+        article, page_problems = load_article(file, config, captures, md)
+        problems += page_problems
+        if article is None:
+            continue
+        for index, seen in ((by_slug, article.slug), (by_seed, article.capture.filename)):
+            if seen in index:
+                other = display_path(index[seen].file)
+                what = "page name" if index is by_slug else "seed"
+                problems.append(
+                    Problem(
+                        file,
+                        f"has the same {what} `{seen}` as {other}",
+                        field=None if index is by_slug else "seed",
+                        hint="rename one of the files"
+                        if index is by_slug
+                        else "each capture is summarised by one page: merge the two pages",
+                    )
+                )
+            index[seen] = article
+        articles.append(article)
+    if not files:
+        problems.append(Problem(content_dir, "has no pages", hint="add a content page: see docs/content-format.md"))
+    if problems:
+        raise BuildFailed(problems)
+
+    articles.sort(key=Article.sort_key)
+    site = Site(config.settings, articles, config.companies.entries, config.sources.entries)
+    relations.link(site)
+    return site
+
+
+class CaptureStore:
+    """Reads each capture once, however many times it is asked for."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._cache: dict[str, tuple[str | None, Problem | None]] = {}
+
+    def get(self, name: str) -> tuple[str | None, Problem | None]:
+        if name not in self._cache:
+            path = self.folder / name
+            if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+                self._cache[name] = (None, None)
+            else:
+                self._cache[name] = read_text(path)
+        return self._cache[name]
+
+
+class _Page:
+    """One content page being loaded: where its problems are reported."""
+
+    def __init__(self, raw: RawPage):
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def problem(self, loc: tuple, message: str, hint: str) -> None:
+        line = yamlfile.line_of(self.raw.front_matter, loc, self.raw.front_matter_line)
+        field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
+        self.problems.append(Problem(self.raw.file, message, line=line, field=field, hint=hint))
+
+
+def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tuple[Article | None, list[Problem]]:
+    raw, problem = read_page(file)
+    if problem:
+        return None, [problem]
+    data, problems = yamlfile.load(raw.front_matter, file, raw.front_matter_line)
+    if problems:
+        return None, problems
+    try:
+        fm = FrontMatter.model_validate({} if data is None else data)
+    except ValidationError as err:
+        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page")
+
+    page = _Page(raw)
+    slug = file.stem
+    if not SLUG_PATTERN.match(slug):
+        page.problems.append(
+            Problem(
+                file,
+                f"the file name `{file.name}` is not a valid page name",
+                hint="rename it with lower-case letters, digits and hyphens, such as `huawei-us-talks.md`",
+            )
+        )
+
+    text, problem = captures.get(fm.seed)
+    if problem:
+        page.problems.append(problem)
+    elif text is None:
+        page.problem(
+            ("seed",),
+            f"the capture `{fm.seed}` is not in {display_path(captures.folder)}/",
+            "give the file name of a capture in seeds/ (no folder), or copy the capture there",
+        )
+    capture = Capture(slug, fm.seed, captures.folder / fm.seed, text or "")
+    normalised = NormalisedText(text) if text else None
+
+    publisher = None
+    if fm.publisher:
+        publisher = _resolve(page, config.sources, fm.publisher, ("publisher",))
+
+    companies = _companies(page, config.companies, fm.companies, ("companies",))
+    sources = _sources(page, config.sources, fm)
+    voices = {fold(use.source.name): use.source for use in sources}
+    for use in sources:
+        voices.update({fold(alias): use.source for alias in use.source.aliases})
+    if publisher:
+        voices[fold(publisher.name)] = publisher
+        voices.update({fold(alias): publisher for alias in publisher.aliases})
+
+    article = Article(
+        slug=slug,
+        file=file,
+        title=fm.title,
+        publisher=publisher,
+        published=fm.published,
+        date_note=fm.date_note,
+        url=fm.url,
+        draft=fm.draft,
+        story=fm.story,
+        companies=companies,
+        sources=sources,
+        claims=[],
+        comments=None,
+        body_html=render_markdown(md, raw.body),
+        capture=capture,
+    )
+    seen_ids: set[str] = set()
+    for index, entry in enumerate(fm.claims):
+        loc = ("claims", index)
+        if entry.id in seen_ids:
+            page.problem(
+                (*loc, "id"), f"the claim id `{entry.id}` is used twice in this page", "give each claim its own id"
+            )
+        seen_ids.add(entry.id)
+        source = voices.get(fold(entry.source))
+        if source is None:
+            page.problem(
+                (*loc, "source"),
+                f"`{entry.source}` is not one of this page's sources",
+                "add it to the page's `sources` (or use the publisher); the page's sources are: "
+                + (", ".join(f"`{s}`" for s in sorted({v.name for v in voices.values()})) or "none yet"),
+            )
+            source = Source(entry.source, None, ANONYMOUS)
+        claim = Claim(
+            id=entry.id,
+            statement=entry.statement,
+            quote=entry.quote,
+            source=source,
+            companies=_companies(page, config.companies, entry.companies, (*loc, "companies")),
+            status=entry.status,
+            event_date=entry.event_date,
+            event_note=entry.event_note,
+            article=article,
+        )
+        _place(page, normalised, capture, entry.quote, (*loc, "quote"), f"q-{entry.id}", "claim", entry.statement)
+        article.claims.append(claim)
+
+    if fm.comments:
+        article.comments = _comments(page, fm.comments, normalised, capture)
+    capture.passages.sort(key=lambda p: (p.start, -p.end))
+    return (None if page.problems else article), page.problems
+
+
+def _resolve(page: _Page, registry: Registry, name: str, loc: tuple):
+    entry = registry.get(name)
+    if entry is None:
+        close = registry.suggest(name)
+        hint = f"did you mean `{close}`? " if close else ""
+        hint += f"Otherwise add `{name}` (or an alias) to the {registry.label} registry in site.yaml"
+        page.problem(loc, f"`{name}` is not in the {registry.label} registry", hint)
+    return entry
+
+
+def _companies(page: _Page, registry: Registry, names: list[str], loc: tuple) -> list:
+    found = []
+    for index, name in enumerate(names):
+        company = _resolve(page, registry, name, (*loc, index))
+        if company is not None and company not in found:
+            found.append(company)
+    return found
+
+
+def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse]:
+    uses: list[SourceUse] = []
+    for index, ref in enumerate(fm.sources):
+        loc = ("sources", index)
+        if ref.kind == ANONYMOUS:
+            if registry.get(ref.name) is not None:
+                page.problem(
+                    (*loc, "kind"),
+                    f"`{ref.name}` is a registered source, not an anonymous one",
+                    "remove `kind: anonymous`, or describe the unnamed source differently",
+                )
+                continue
+            uses.append(SourceUse(Source(ref.name, None, ANONYMOUS), ref.note))
+            continue
+        source = registry.get(ref.name)
+        if source is None:
+            close = registry.suggest(ref.name)
+            hint = (f"did you mean `{close}`? " if close else "") + (
+                "Register it in the `sources` of site.yaml, or add `kind: anonymous` if the article does not name it"
+            )
+            page.problem((*loc, "name"), f"`{ref.name}` is not in the source registry", hint)
+            continue
+        if ref.kind and ref.kind != source.kind:
+            page.problem(
+                (*loc, "kind"),
+                f"`{ref.name}` is registered as `{source.kind}`, not `{ref.kind}`",
+                "remove `kind` here (the registry's is used), or correct it in site.yaml",
+            )
+        if any(use.source is source for use in uses):
+            page.problem((*loc, "name"), f"`{ref.name}` is listed twice", "list each source once")
+            continue
+        uses.append(SourceUse(source, ref.note))
+    return uses
+
+
+def _comments(page: _Page, entry, normalised, capture: Capture) -> Comments:
+    comments: dict[str, Comment] = {}
+    for index, item in enumerate(entry.items):
+        loc = ("comments", "items", index)
+        if item.id in comments:
+            page.problem((*loc, "id"), f"the comment id `{item.id}` is used twice", "give each comment its own id")
+            continue
+        parent = None
+        if item.reply_to is not None:
+            parent = comments.get(item.reply_to)
+            if parent is None:
+                page.problem(
+                    (*loc, "reply_to"),
+                    f"`{item.reply_to}` is not the id of an earlier comment",
+                    "a reply names the `id` of a comment listed above it",
+                )
+        comment = Comment(
+            id=item.id,
+            author=item.author,
+            text=item.text,
+            quoting=item.quoting,
+            stance=item.stance,
+            votes=item.votes,
+            posts=item.posts,
+            member_since=item.member_since,
+            age=item.age,
+            reply_to=parent,
+        )
+        if parent:
+            parent.replies.append(comment)
+        comments[item.id] = comment
+        label = f"Comment {item.id}" + (f" by {item.author}" if item.author else "")
+        _place(page, normalised, capture, item.text, (*loc, "text"), f"comment-{item.id}", "comment", label)
+        if item.quoting:
+            _place(page, normalised, capture, item.quoting, (*loc, "quoting"), None, "comment", label)
+    return Comments(entry.digest, list(comments.values()))
+
+
+def _place(page: _Page, normalised, capture: Capture, passage: str, loc: tuple, anchor, kind: str, label: str) -> None:
+    """Find a verbatim passage in the capture and record it for highlighting."""
+    if normalised is None:
+        return  # the missing seed is already reported
+    span = normalised.find(passage)
+    if span is None:
+        page.problem(loc, f"this text is not in the capture {capture.filename}", _mismatch_hint(normalised, passage))
+        return
+    if anchor:
+        capture.passages.append(Passage(span[0], span[1], anchor, kind, label))
+
+
+def _mismatch_hint(normalised: NormalisedText, passage: str) -> str:
+    """Say how far the passage matches, so the user knows where to look."""
+    needle = normalise(passage)
+    low, high = 0, len(needle)
+    while low < high:  # the longest prefix found in the capture
+        middle = (low + high + 1) // 2
+        if needle[:middle] in normalised.text:
+            low = middle
+        else:
+            high = middle - 1
+    if low < 12:
+        return "copy the passage from the capture exactly; only white space, typographic quotes and dashes may differ"
+    return (
+        f"the first {low} characters match, up to “…{needle[max(0, low - 30) : low]}”; "
+        f"the capture differs from there: compare “{needle[low : low + 30]}…” with it"
+    )

@@ -1,0 +1,193 @@
+"""The validated model: plain objects that templates receive.
+
+Built only by the loader, after every check has passed; nothing here parses or fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import PartialDate
+
+
+@dataclass(eq=False)
+class Company:
+    name: str
+    slug: str
+    kind: str
+    country: str | None
+    aliases: list[str]
+    articles: list[Article] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    comment_articles: list[Article] = field(default_factory=list)
+
+    @property
+    def mentioned(self) -> bool:
+        return bool(self.articles or self.claims)
+
+    @property
+    def first_mention(self) -> PartialDate | None:
+        dates = [a.published for a in self.articles if a.published]
+        return min(dates, key=PartialDate.sort_key) if dates else None
+
+    @property
+    def last_mention(self) -> PartialDate | None:
+        dates = [a.published for a in self.articles if a.published]
+        return max(dates, key=PartialDate.sort_key) if dates else None
+
+
+@dataclass(eq=False)
+class Source:
+    name: str
+    slug: str | None  # None for an unnamed source, which has no page of its own
+    kind: str
+    homepage: str | None = None
+    affiliation: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    cited_in: list[Article] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    published: list[Article] = field(default_factory=list)
+
+    @property
+    def registered(self) -> bool:
+        return self.slug is not None
+
+
+@dataclass(eq=False)
+class SourceUse:
+    """A source as one article uses it."""
+
+    source: Source
+    note: str | None
+    article: Article | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Claim:
+    id: str
+    statement: str
+    quote: str
+    source: Source
+    companies: list[Company]
+    status: str
+    event_date: PartialDate | None
+    event_note: str | None
+    article: Article = field(repr=False)
+
+
+@dataclass(eq=False)
+class Comment:
+    id: str
+    author: str | None
+    text: str
+    quoting: str | None
+    stance: str
+    votes: int | None
+    posts: int | None
+    member_since: str | None
+    age: str | None
+    reply_to: Comment | None = None
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Comments:
+    digest: str
+    items: list[Comment]  # every comment, in the capture's order
+
+    @property
+    def threads(self) -> list[Comment]:
+        return [c for c in self.items if c.reply_to is None]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A highlighted span of a capture: a claim's quote or a comment's text."""
+
+    start: int
+    end: int
+    anchor: str
+    kind: str  # "claim" or "comment"
+    label: str
+
+
+@dataclass(eq=False)
+class Capture:
+    slug: str  # the slug of the article that summarises it
+    filename: str
+    path: Path
+    text: str
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Related:
+    article: Article
+    reasons: list[str]
+
+
+@dataclass(eq=False)
+class Article:
+    slug: str
+    file: Path
+    title: str
+    publisher: Source | None
+    published: PartialDate | None
+    date_note: str
+    url: str | None
+    draft: bool
+    story: str | None
+    companies: list[Company]
+    sources: list[SourceUse]
+    claims: list[Claim]
+    comments: Comments | None
+    body_html: str
+    capture: Capture
+    related: list[Related] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        """Newest first; undated pages last; ties by title."""
+        if self.published is None:
+            return (1, (0, 0, 0), self.title.casefold())
+        year, month, day = self.published.sort_key()
+        return (0, (-year, -month, -day), self.title.casefold())
+
+
+@dataclass
+class SiteSettings:
+    title: str
+    description: str
+    base_url: str | None
+    language: str
+
+
+@dataclass(eq=False)
+class Site:
+    settings: SiteSettings
+    articles: list[Article]  # newest first
+    companies: list[Company]  # the whole registry, in its order
+    sources: list[Source]  # the whole registry, in its order
+    anonymous_sources: list[SourceUse] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [claim for article in self.articles for claim in article.claims]
+
+    @property
+    def comment_count(self) -> int:
+        return sum(len(a.comments.items) for a in self.articles if a.comments)
+
+    @property
+    def mentioned_companies(self) -> list[Company]:
+        return sorted(
+            (c for c in self.companies if c.mentioned),
+            key=lambda c: (-len(c.articles), -len(c.claims), c.name.casefold()),
+        )
+
+    @property
+    def cited_sources(self) -> list[Source]:
+        return sorted(
+            (s for s in self.sources if s.cited_in or s.published),
+            key=lambda s: (-len(s.cited_in), -len(s.published), s.name.casefold()),
+        )

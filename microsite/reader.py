@@ -1,0 +1,96 @@
+"""Files -> text: a content page's front matter and Markdown body, and a capture's text.
+
+Nothing here knows what the keys mean; that is the loader's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import Problem
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+
+
+@dataclass
+class RawPage:
+    file: Path
+    front_matter: str
+    front_matter_line: int  # the file line on which the front matter text starts
+    body: str
+
+
+def read_text(file: Path) -> tuple[str | None, Problem | None]:
+    """UTF-8 text with a byte-order mark dropped and line ends made \\n."""
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        return None, Problem(file, f"cannot be read: {err.strerror}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, Problem(
+            file,
+            f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})",
+            line=line,
+            hint="save the file as UTF-8 in your editor",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_page(file: Path) -> tuple[RawPage | None, Problem | None]:
+    text, problem = read_text(file)
+    if problem:
+        return None, problem
+    first = text.split("\n", 1)[0]
+    if first.rstrip() != "---":
+        return None, Problem(
+            file,
+            "does not start with front matter",
+            line=1,
+            hint="the first line must be `---`, followed by the YAML keys and a closing `---`",
+        )
+    rest = text[len(first) + 1 :]
+    closing = _FENCE.search(rest)
+    if closing is None:
+        return None, Problem(
+            file,
+            "the front matter has no closing `---`",
+            line=1,
+            hint="add a line `---` after the last YAML key, before the Markdown body",
+        )
+    body = rest[closing.end() :].lstrip("\n")
+    return RawPage(file, rest[: closing.start()], 2, body), None
+
+
+class _DropUnsafeLinks(Treeprocessor):
+    """Links and images keep only web, mail and relative addresses: no javascript: or data:."""
+
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _SAFE_URL.match(value.strip()):
+                    element.set(attribute, "#unsafe-link-removed")
+
+
+def markdown_renderer(allow_html: bool = False) -> markdown.Markdown:
+    """Python-Markdown, with raw HTML escaped (shown as text) unless the site opts in."""
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"], output_format="html")
+    if not allow_html:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
+    return md
+
+
+def render_markdown(md: markdown.Markdown, text: str) -> str:
+    html = md.reset().convert(text)
+    return html

@@ -1,0 +1,59 @@
+"""Cross-references, computed once after loading: who mentions whom, and related articles."""
+
+from __future__ import annotations
+
+from .model import Article, Related, Site
+
+
+def link(site: Site) -> None:
+    for article in site.articles:  # newest first, so every list below is too
+        for company in _mentioned_companies(article):
+            company.articles.append(article)
+        if article.publisher:
+            article.publisher.published.append(article)
+        for use in article.sources:
+            use.article = article
+            if use.source.registered:
+                use.source.cited_in.append(article)
+            else:
+                site.anonymous_sources.append(use)
+        for claim in article.claims:
+            for company in claim.companies:
+                company.claims.append(claim)
+            if claim.source.registered:
+                claim.source.claims.append(claim)
+    for article in site.articles:
+        article.related = related_articles(article, site.articles)
+
+
+def _mentioned_companies(article: Article) -> list:
+    seen = list(article.companies)
+    for claim in article.claims:
+        seen += [c for c in claim.companies if c not in seen]
+    return seen
+
+
+def related_articles(article: Article, articles: list[Article], limit: int = 6) -> list[Related]:
+    """Articles sharing a story, sources or companies, best first, each with its reasons."""
+    mine_companies = set(_mentioned_companies(article))
+    mine_sources = {u.source for u in article.sources if u.source.registered}
+    scored = []
+    for other in articles:
+        if other is article:
+            continue
+        reasons, score = [], 0
+        if article.story and other.story == article.story:
+            reasons.append("same story")
+            score += 10
+        shared_sources = [u.source for u in other.sources if u.source in mine_sources]
+        if shared_sources:
+            reasons.append("cites " + ", ".join(s.name for s in shared_sources))
+            score += 3 * len(shared_sources)
+        shared_companies = [c for c in _mentioned_companies(other) if c in mine_companies]
+        if shared_companies:
+            reasons.append("also about " + ", ".join(c.name for c in shared_companies))
+            score += len(shared_companies)
+        if score:
+            scored.append((-score, other.sort_key(), Related(other, reasons)))
+    scored.sort(key=lambda item: item[:2])
+    return [related for *_, related in scored[:limit]]

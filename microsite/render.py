@@ -1,0 +1,89 @@
+"""Jinja2: the environment every page is rendered with.
+
+Autoescape is on for every template and undefined names are errors, so captured text
+from the open web can only ever reach the page as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+
+from . import highlight, urls
+from .errors import Problem
+from .model import Site
+from .pages import Page
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def template_dirs(site_dir: Path) -> list[Path]:
+    """The site's own templates first, then the project's."""
+    own = site_dir / "templates"
+    project = PROJECT_DIR / "templates"
+    return [d for d in (own, project) if d.is_dir()] if own.resolve() != project.resolve() else [project]
+
+
+def environment(site_dir: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(href=_href, quote_href=_quote_href, comment_href=_comment_href, segments=highlight.segments)
+    env.filters["plural"] = plural
+    return env
+
+
+@pass_context
+def _href(context, target, anchor: str | None = None) -> str:
+    path = urls.path_for(target) + (f"#{anchor}" if anchor else "")
+    return urls.relative(path, context["page_path"])
+
+
+@pass_context
+def _quote_href(context, claim) -> str:
+    return urls.relative(urls.quote_in_capture(claim), context["page_path"])
+
+
+@pass_context
+def _comment_href(context, article, comment) -> str:
+    return urls.relative(urls.comment_in_capture(article.slug, comment), context["page_path"])
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def render(env: Environment, site: Site, page: Page) -> str:
+    template = env.get_template(page.template)
+    return template.render(site=site, page_path=page.path, urls=urls, **page.context)
+
+
+def template_problem(err: Exception, page: Page) -> Problem:
+    """A failure while rendering, as a Problem naming the template file and line."""
+    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if filename is None:  # raised while rendering: the template is in the traceback
+        filename, line = _template_frame(err)
+    message = getattr(err, "message", None) or str(err)
+    return Problem(
+        Path(filename) if filename else None,
+        f"{type(err).__name__}: {message} (while rendering {page.path})",
+        line=line,
+        hint="fix the template; every name a template uses must be defined",
+    )
+
+
+def _template_frame(err: Exception) -> tuple[str | None, int | None]:
+    tb = err.__traceback__
+    found = (None, None)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".html"):
+            found = (code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,152 @@
+"""The typed shape of `site.yaml` and of a content page's front matter.
+
+pydantic checks types, required keys and unknown keys and reports every error with
+its key path; the loader turns those into Problems with lines and hints. Rules that
+need more than one file (names in the registry, quotes in the capture) live in the
+loader, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from .dates import PartialDate
+from .text import SLUG_PATTERN
+
+CLAIM_STATUSES = ("reported", "rumour", "forecast", "confirmed", "denied", "opinion")
+STANCES = ("agrees", "disagrees", "sceptical", "mixed", "neutral", "informative", "off-topic", "humour")
+COMPANY_KINDS = ("maker", "carrier", "retailer", "supplier", "platform", "investor", "other")
+SOURCE_KINDS = ("outlet", "wire", "research-firm", "analyst", "executive", "company", "social", "government")
+ANONYMOUS = "anonymous"
+
+
+def _number_to_text(value: object) -> object:
+    # YAML reads `id: 9` or `title: 1984` as numbers; they are meant as text.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _date(value: object) -> PartialDate | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("a date must be written YYYY, YYYY-MM or YYYY-MM-DD")
+    return PartialDate.parse(value)
+
+
+def _url(value: object) -> object:
+    if isinstance(value, str) and value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"`{value}` is not a web address: it must start with https:// or http://")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_strip), BeforeValidator(_number_to_text), Field(min_length=1)]
+OptionalText = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_number_to_text)]
+Slug = Annotated[str, BeforeValidator(_number_to_text), Field(pattern=SLUG_PATTERN.pattern)]
+DateField = Annotated[PartialDate | None, BeforeValidator(_date)]
+Url = Annotated[str | None, BeforeValidator(_url)]
+Names = list[Text]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---- site.yaml --------------------------------------------------------------------
+
+
+class CompanyEntry(Strict):
+    name: Text
+    aliases: Names = []
+    kind: Literal[COMPANY_KINDS]
+    country: OptionalText = None
+
+
+class SourceEntry(Strict):
+    name: Text
+    aliases: Names = []
+    kind: Literal[SOURCE_KINDS]
+    homepage: Url = None
+    affiliation: OptionalText = None
+
+
+class SiteFile(Strict):
+    title: Text
+    description: Text
+    base_url: Url = None
+    language: Text = "en"
+    companies: list[CompanyEntry]
+    sources: list[SourceEntry]
+
+    @field_validator("base_url")
+    @classmethod
+    def _trailing_slash(cls, value: str | None) -> str | None:
+        if value and not value.endswith("/"):
+            value += "/"
+        return value or None
+
+
+# ---- content pages ------------------------------------------------------------------
+
+
+class SourceRef(Strict):
+    name: Text
+    kind: Literal[(*SOURCE_KINDS, ANONYMOUS)] | None = None
+    note: OptionalText = None
+
+
+class ClaimEntry(Strict):
+    id: Slug
+    statement: Text
+    quote: Text
+    source: Text
+    companies: Names = []
+    status: Literal[CLAIM_STATUSES]
+    event_date: DateField = None
+    event_note: OptionalText = None
+
+
+class CommentEntry(Strict):
+    id: Text
+    author: OptionalText = None
+    reply_to: OptionalText = None
+    text: Text
+    quoting: OptionalText = None
+    stance: Literal[STANCES]
+    votes: int | None = None
+    posts: int | None = None
+    member_since: OptionalText = None
+    age: OptionalText = None
+
+
+class CommentsEntry(Strict):
+    digest: Text
+    items: list[CommentEntry] = []
+
+
+class FrontMatter(Strict):
+    title: Text
+    publisher: OptionalText = None
+    published: DateField = None
+    date_note: Text
+    url: Url = None
+    seed: Text
+    draft: bool = False
+    story: Slug | None = None
+    companies: Names = []
+    sources: list[SourceRef] = []
+    claims: list[ClaimEntry] = []
+    comments: CommentsEntry | None = None
+
+
+def known_keys(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)

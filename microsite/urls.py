@@ -1,0 +1,82 @@
+"""The one place that knows where every page lives and how to link to it.
+
+Every link is relative to the page it is written in, and names a file (never a bare
+folder), so the same output works at a domain root, under /repo/ and from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from .model import Article, Capture, Claim, Comment, Company, Source
+
+HOME = "index.html"
+TIMELINE = "timeline.html"
+COMPANIES = "companies/index.html"
+SOURCES = "sources/index.html"
+NOT_FOUND = "404.html"
+STATIC = "static"
+
+
+def article(slug: str) -> str:
+    return f"articles/{slug}.html"
+
+
+def capture(slug: str) -> str:
+    return f"captures/{slug}.html"
+
+
+def capture_text(slug: str) -> str:
+    return f"captures/{slug}.txt"
+
+
+def company(slug: str) -> str:
+    return f"companies/{slug}.html"
+
+
+def source(slug: str) -> str:
+    return f"sources/{slug}.html"
+
+
+def path_for(target) -> str:
+    """A site-root-relative path (with #fragment where the target is part of a page)."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, Article):
+        return article(target.slug)
+    if isinstance(target, Capture):
+        return capture(target.slug)
+    if isinstance(target, Company):
+        return company(target.slug)
+    if isinstance(target, Source):
+        if target.slug is None:
+            raise ValueError(f"the unnamed source {target.name!r} has no page")
+        return source(target.slug)
+    if isinstance(target, Claim):
+        return f"{article(target.article.slug)}#claim-{target.id}"
+    raise TypeError(f"no page for {type(target).__name__}")
+
+
+def quote_in_capture(claim: Claim) -> str:
+    return f"{capture(claim.article.slug)}#q-{claim.id}"
+
+
+def comment_in_capture(article_slug: str, comment: Comment) -> str:
+    return f"{capture(article_slug)}#comment-{comment.id}"
+
+
+def root_path(base_url: str | None) -> str:
+    """The path the site is served under: '/' at a domain root, '/repo/' on a project site."""
+    path = urlsplit(base_url).path if base_url else "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def relative(target: str, from_page: str) -> str:
+    """`target` (site-root-relative, maybe with #fragment) as seen from `from_page`."""
+    path, hash_mark, fragment = target.partition("#")
+    if not path:
+        return f"#{fragment}"
+    here = posixpath.dirname(from_page) or "."
+    link = posixpath.relpath(path, here)
+    return link + (f"#{fragment}" if hash_mark else "")

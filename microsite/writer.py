@@ -1,0 +1,86 @@
+"""The only module that touches the output folder.
+
+A build writes into a fresh temporary folder beside the output and swaps it in only
+when every page was written, so a failed build never costs the last good site. The
+output folder carries a marker file; a folder without it (and not empty) is never
+replaced, because it may hold files the user wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import BuildFailed, Problem
+
+MARKER = ".microsite-output"
+
+
+class Output:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write_text(self, path: str, text: str) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def copy(self, source: Path, path: str) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+    def copy_tree(self, source: Path, path: str) -> None:
+        if source.is_dir():
+            shutil.copytree(source, self.root / path, dirs_exist_ok=True)
+
+
+def check_destination(out_dir: Path, protected: list[Path]) -> None:
+    out = out_dir.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out):
+            raise BuildFailed(
+                [
+                    Problem(
+                        out_dir,
+                        f"cannot be the output folder: it holds {folder.name}/",
+                        hint="choose another --out folder, such as _site",
+                    )
+                ]
+            )
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise BuildFailed(
+            [
+                Problem(
+                    out_dir,
+                    "exists and was not made by this tool, so it is left alone",
+                    hint="move it away or choose another --out folder; the build replaces only folders it made",
+                )
+            ]
+        )
+
+
+@contextmanager
+def atomic_output(out_dir: Path):
+    """Yield an Output in a temporary folder; on success it replaces `out_dir`."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        (temp / MARKER).write_text("This folder is generated; a build replaces it whole.\n", encoding="utf-8")
+        yield Output(temp)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    os.chmod(temp, 0o755)
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.replace(out_dir, old / "site")
+    os.replace(temp, out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
