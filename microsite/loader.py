@@ -33,7 +33,7 @@ from .validation import schema_problems
 def load_site(site_dir: Path) -> Site:
     """The whole site, checked. Raises BuildFailed listing every problem."""
     config, problems = load_config(site_dir)
-    if config is None:
+    if config is None:  # without the registries no page can be checked
         raise BuildFailed(problems)
     content_dir, seeds_dir = site_dir / "content", site_dir / "seeds"
     for folder in (content_dir, seeds_dir):
@@ -41,15 +41,16 @@ def load_site(site_dir: Path) -> Site:
             problems.append(
                 Problem(folder, "is missing", hint=f"create the folder `{folder.name}/` in the site folder")
             )
-    if problems:
+    if not (content_dir.is_dir() and seeds_dir.is_dir()):
         raise BuildFailed(problems)
+    # Registry problems in site.yaml are reported with the pages' own, all in one pass.
 
     captures = CaptureStore(seeds_dir)
     md = markdown_renderer(config.allow_html)
     articles: list[Article] = []
     by_slug: dict[str, Article] = {}
     by_seed: dict[str, Article] = {}
-    files = sorted(content_dir.rglob("*.md"))
+    files = sorted(p for p in content_dir.rglob("*.md") if p.is_file())
     for file in files:
         article, page_problems = load_article(file, config, captures, md)
         problems += page_problems
@@ -63,6 +64,7 @@ def load_site(site_dir: Path) -> Site:
                     Problem(
                         file,
                         f"has the same {what} `{seen}` as {other}",
+                        line=None if index is by_slug else _line_in_page(file, ("seed",)),
                         field=None if index is by_slug else "seed",
                         hint="rename one of the files"
                         if index is by_slug
@@ -80,6 +82,12 @@ def load_site(site_dir: Path) -> Site:
     site = Site(config.settings, articles, config.companies.entries, config.sources.entries)
     relations.link(site)
     return site
+
+
+def _line_in_page(file: Path, loc: tuple) -> int | None:
+    """The line of a key in a page already read once; only used to report a problem."""
+    raw, _problem = read_page(file)
+    return yamlfile.line_of(raw.front_matter, loc, raw.front_matter_line) if raw else None
 
 
 class CaptureStore:
@@ -218,8 +226,8 @@ def _resolve(page: _Page, registry: Registry, name: str, loc: tuple):
     entry = registry.get(name)
     if entry is None:
         close = registry.suggest(name)
-        hint = f"did you mean `{close}`? " if close else ""
-        hint += f"Otherwise add `{name}` (or an alias) to the {registry.label} registry in site.yaml"
+        where = f"the {registry.label} registry in site.yaml"
+        hint = f"did you mean `{close}`? Otherwise add it to {where}" if close else f"add `{name}` to {where}"
         page.problem(loc, f"`{name}` is not in the {registry.label} registry", hint)
     return entry
 
@@ -244,9 +252,9 @@ def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse
                     f"`{ref.name}` is a registered source, not an anonymous one",
                     "remove `kind: anonymous`, or describe the unnamed source differently",
                 )
+            else:
+                uses.append(SourceUse(Source(ref.name, None, ANONYMOUS), ref.note))
                 continue
-            uses.append(SourceUse(Source(ref.name, None, ANONYMOUS), ref.note))
-            continue
         source = registry.get(ref.name)
         if source is None:
             close = registry.suggest(ref.name)
@@ -255,7 +263,7 @@ def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse
             )
             page.problem((*loc, "name"), f"`{ref.name}` is not in the source registry", hint)
             continue
-        if ref.kind and ref.kind != source.kind:
+        if ref.kind and ref.kind not in (source.kind, ANONYMOUS):
             page.problem(
                 (*loc, "kind"),
                 f"`{ref.name}` is registered as `{source.kind}`, not `{ref.kind}`",

@@ -60,7 +60,7 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
         return f"`{value}` is not allowed here", f"use one of: {error['ctx']['expected'].replace(chr(39), '')}"
     if kind_of_error == "value_error":
         return str(error["ctx"]["error"]), f"correct the value ({_DOCS})"
-    if kind_of_error == "string_too_short":
+    if kind_of_error in ("string_too_short", "too_short"):
         return "is empty", "write a value, or remove the key if it is optional"
     if kind_of_error == "string_pattern_mismatch":
         return (

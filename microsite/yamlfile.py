@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, field_path
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
@@ -54,12 +54,13 @@ def load(text: str, file: Path, first_line: int = 1) -> tuple[object, list[Probl
     try:
         return yaml.load(text, Loader=StrictLoader), []
     except DuplicateKey as err:
+        path = _path_to_key(text, err.mark)
         return None, [
             Problem(
                 file,
                 f"the key `{err.key}` appears twice (first on line {err.first_mark.line + first_line})",
                 line=err.mark.line + first_line,
-                field=str(err.key),
+                field=field_path(path) if path else str(err.key),
                 hint="keep one of them; YAML would silently drop the first",
             )
         ]
@@ -68,19 +69,54 @@ def load(text: str, file: Path, first_line: int = 1) -> tuple[object, list[Probl
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str, file: Path, first_line: int) -> Problem:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line = mark.line + first_line if mark is not None else None
+    lines = text.splitlines()
+    mark = getattr(err, "problem_mark", None)
+    context = getattr(err, "context", None) or ""
+    if context.startswith("while parsing a flow") and getattr(err, "context_mark", None) is not None:
+        mark = err.context_mark  # an unclosed [ or {: point at where it was opened, not where YAML gave up
+    elif mark is None:
+        mark = getattr(err, "context_mark", None)
     reason = getattr(err, "problem", None) or str(err)
-    context = getattr(err, "context", None)
     message = f"the YAML cannot be read: {reason}" + (f" ({context})" if context else "")
-    hint = "check the indentation and quoting on this line and the one above"
-    if mark is not None:
-        bad_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
-        if "\t" in bad_line or "\t" in reason:
-            hint = "YAML does not allow tabs for indentation: indent with spaces"
-        elif ": " in bad_line.split(":", 1)[-1]:
-            hint = 'a value that contains ": " must be quoted: key: "text: more text"'
-    return Problem(file, message, line=line, hint=hint)
+    if mark is None:
+        return Problem(file, message, hint="check the indentation and quoting")
+    index = min(mark.line, max(len(lines) - 1, 0))  # YAML may point just past the end
+    bad_line = lines[index] if lines else ""
+    if context.startswith("while parsing a flow"):
+        hint = "a [ or { opened here is never closed: add the closing ] or }, or quote the text"
+    elif "\t" in bad_line or "\t" in reason:
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    elif ": " in bad_line.split(":", 1)[-1]:
+        hint = 'a value that contains ": " must be quoted: key: "text: more text"'
+    else:
+        hint = "check the indentation and quoting on this line and the one above"
+    return Problem(file, message, line=index + first_line, hint=hint)
+
+
+def _path_to_key(text: str, mark) -> tuple:
+    """The key path of the mapping key at `mark`, found in the node tree."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return ()
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                here = (*path, key_node.value)
+                if (key_node.start_mark.line, key_node.start_mark.column) == (mark.line, mark.column):
+                    return here
+                found = walk(value_node, here)
+                if found:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                found = walk(child, (*path, index))
+                if found:
+                    return found
+        return None
+
+    return walk(root, ()) or ()
 
 
 def line_of(text: str, loc: tuple, first_line: int = 1) -> int | None:
@@ -92,7 +128,9 @@ def line_of(text: str, loc: tuple, first_line: int = 1) -> int | None:
         node = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError:
         return None
-    line = node.start_mark.line if node is not None else None
+    if node is None:  # empty front matter: point at its first line
+        return first_line
+    line = node.start_mark.line
     for part in loc:
         child = None
         if isinstance(node, yaml.MappingNode):
@@ -106,4 +144,4 @@ def line_of(text: str, loc: tuple, first_line: int = 1) -> int | None:
         if child is None:
             break
         node = child
-    return None if line is None else line + first_line
+    return line + first_line
