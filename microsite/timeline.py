@@ -40,7 +40,7 @@ class Period:
 
     @property
     def anchor(self) -> str:
-        return f"y{self.year}" + (f"-{self.month:02d}" if self.month else "")
+        return f"y{self.year}-" + (f"{self.month:02d}" if self.month else "year")
 
 
 @dataclass
