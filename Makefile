@@ -1,11 +1,12 @@
 # The two quick-start commands, and a few more. Each sets up .venv on first use.
 #   make serve   build the site and preview it at http://127.0.0.1:8000/, rebuilding on save
-#   make test    lint, format check and the whole test suite
+#   make test    lint, format check and the whole test suite, browser and checkers included
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: serve build check test lint format clean
 
@@ -13,6 +14,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+# The Nu Html Checker and axe-core, pinned in package-lock.json. Without npm the tests
+# that need them skip, loudly.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the HTML and accessibility checks will be skipped"; fi
 
 serve: $(STAMP)
 	$(BIN)/python build.py serve
@@ -27,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 format: $(STAMP)
@@ -35,4 +43,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf _site .pytest_cache .ruff_cache
+	rm -rf _site test-output .pytest_cache .ruff_cache

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -137,3 +143,157 @@ def project_copy(tmp_path_factory) -> Path:
     for name in ("content", "seeds"):
         shutil.copytree(PROJECT / name, root / name)
     return root
+
+
+# ---- real clients: Chromium, the Nu Html Checker, axe-core ----------------------------
+
+# CI sets this so that a missing browser or checker fails the run instead of skipping.
+REQUIRE_CLIENTS = os.environ.get("MICROSITE_REQUIRE_CLIENTS") == "1"
+CHROMIUM = os.environ.get("MICROSITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NODE_MODULES = PROJECT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar/build/dist/vnu.jar"
+AXE_JS = NODE_MODULES / "axe-core/axe.min.js"
+SCREENSHOTS = PROJECT / "test-output/screenshots"
+PREFIX = "/some-repo/"
+_missing: list[str] = []
+
+
+def require(condition: bool, what: str, fix: str) -> None:
+    """Skip loudly where a real client is missing; fail instead under MICROSITE_REQUIRE_CLIENTS=1."""
+    if condition:
+        return
+    message = f"{what} is missing: {fix}"
+    if REQUIRE_CLIENTS:
+        pytest.fail(message + " (MICROSITE_REQUIRE_CLIENTS=1 makes this a failure)", pytrace=False)
+    if message not in _missing:
+        _missing.append(message)
+    pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _missing:
+        terminalreporter.section("REAL-CLIENT TESTS WERE SKIPPED", sep="!", red=True, bold=True)
+        for message in _missing:
+            terminalreporter.line(message, red=True)
+
+
+@pytest.fixture(scope="session")
+def prefixed_site(tmp_path_factory) -> Path:
+    """The real site built for a GitHub Pages project path (base_url ending in /some-repo/)."""
+    root = tmp_path_factory.mktemp("prefixed") / "site"
+    root.mkdir()
+    config = (PROJECT / "site.yaml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^base_url:.*$", f'base_url: "https://example.github.io{PREFIX}"', config)
+    (root / "site.yaml").write_text(config, encoding="utf-8")
+    for name in ("content", "seeds"):
+        shutil.copytree(PROJECT / name, root / name)
+    out = root / "_site"
+    build(root, out)
+    return out
+
+
+class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site only under PREFIX, with 404.html for anything missing, as GitHub Pages does."""
+
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        clean = urllib.parse.urlsplit(path).path
+        if not clean.startswith(PREFIX):
+            return str(Path(self.directory) / "__outside_the_prefix__")
+        return super().translate_path("/" + clean[len(PREFIX) :])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.is_file():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def prefixed_server(prefixed_site):
+    """The prefixed site on a loopback port: yields its base URL, ending in /some-repo/."""
+    handler = functools.partial(_PrefixHandler, directory=str(prefixed_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).is_file(), f"Chromium ({CHROMIUM})", "apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright", "pip install playwright (make test installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """A browser tab that records console errors and failed requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    def take_errors(self) -> list[str]:
+        errors, self.errors = self.errors, []
+        return errors
+
+
+@pytest.fixture(scope="session")
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield PageWatch(context.new_page())
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield PageWatch(context.new_page())
+    context.close()
+
+
+# One page of each kind; the 404 is asked for at a depth, as a mistyped link would be.
+PAGE_KINDS = {
+    "home": "index.html",
+    "article": "articles/huawei-xiaomi-att-verizon-macrumors.html",
+    "capture": "captures/huawei-xiaomi-att-verizon-macrumors.html",
+    "timeline": "timeline.html",
+    "company-index": "companies/index.html",
+    "company": "companies/huawei.html",
+    "source-index": "sources/index.html",
+    "source": "sources/bloomberg.html",
+    "404": "no/such/page.html",
+}
