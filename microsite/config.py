@@ -43,7 +43,6 @@ class Config:
     settings: SiteSettings
     companies: Registry
     sources: Registry
-    allow_html: bool = False
 
 
 def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from . import relations, yamlfile
 from .config import Config, Registry, load_config
-from .errors import BuildFailed, Problem, display_path
+from .errors import BuildFailed, Problem, display_path, field_path
 from .model import (
     Article,
     Capture,
@@ -46,7 +46,7 @@ def load_site(site_dir: Path) -> Site:
     # Registry problems in site.yaml are reported with the pages' own, all in one pass.
 
     captures = CaptureStore(seeds_dir)
-    md = markdown_renderer(config.allow_html)
+    md = markdown_renderer()
     articles: list[Article] = []
     by_slug: dict[str, Article] = {}
     by_seed: dict[str, Article] = {}
@@ -116,8 +116,7 @@ class _Page:
 
     def problem(self, loc: tuple, message: str, hint: str) -> None:
         line = yamlfile.line_of(self.raw.front_matter, loc, self.raw.front_matter_line)
-        field = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
-        self.problems.append(Problem(self.raw.file, message, line=line, field=field, hint=hint))
+        self.problems.append(Problem(self.raw.file, message, line=line, field=field_path(loc), hint=hint))
 
 
 def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tuple[Article | None, list[Problem]]:

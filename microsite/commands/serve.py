@@ -11,6 +11,7 @@ import socket
 import sys
 from pathlib import Path
 
+from .. import render
 from ..errors import BuildFailed
 from .build import build
 
@@ -26,8 +27,6 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: boo
     _check_port(host, port)
 
     server = Server()
-    from .. import render
-
     for name in WATCHED:
         for base in {site_dir, render.PROJECT_DIR} if name in ("templates", "static") else {site_dir}:
             path = base / name
