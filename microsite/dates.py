@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -58,16 +57,9 @@ class PartialDate:
             return f"{_MONTHS[self.month]} {self.year}"
         return str(self.year)
 
-    def month_label(self) -> str:
-        return _MONTH_NAMES[self.month] if self.month else ""
-
     def sort_key(self) -> tuple[int, int, int]:
         """Less precise dates sort first within their period ('Dec 2017' before '8 Dec 2017')."""
         return (self.year, self.month or 0, self.day or 0)
-
-    def as_date(self) -> dt.date:
-        """The first day of the period, for machines that need a full date."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
 
     def __str__(self) -> str:
         return self.iso()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import relations, yamlfile
+from . import relations, urls, yamlfile
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
 from .model import (
@@ -212,7 +212,16 @@ def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tupl
             event_note=entry.event_note,
             article=article,
         )
-        _place(page, normalised, capture, entry.quote, (*loc, "quote"), f"q-{entry.id}", "claim", entry.statement)
+        _place(
+            page,
+            normalised,
+            capture,
+            entry.quote,
+            (*loc, "quote"),
+            urls.quote_anchor(entry.id),
+            "claim",
+            entry.statement,
+        )
         article.claims.append(claim)
 
     if fm.comments:
@@ -307,7 +316,7 @@ def _comments(page: _Page, entry, normalised, capture: Capture) -> Comments:
             parent.replies.append(comment)
         comments[item.id] = comment
         label = f"Comment {item.id}" + (f" by {item.author}" if item.author else "")
-        _place(page, normalised, capture, item.text, (*loc, "text"), f"comment-{item.id}", "comment", label)
+        _place(page, normalised, capture, item.text, (*loc, "text"), urls.comment_anchor(item.id), "comment", label)
         if item.quoting:
             _place(page, normalised, capture, item.quoting, (*loc, "quoting"), None, "comment", label)
     return Comments(entry.digest, list(comments.values()))

@@ -20,7 +20,6 @@ class Company:
     aliases: list[str]
     articles: list[Article] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
-    comment_articles: list[Article] = field(default_factory=list)
 
     @property
     def mentioned(self) -> bool:

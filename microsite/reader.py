@@ -92,5 +92,4 @@ def markdown_renderer(allow_html: bool = False) -> markdown.Markdown:
 
 
 def render_markdown(md: markdown.Markdown, text: str) -> str:
-    html = md.reset().convert(text)
-    return html
+    return md.reset().convert(text)

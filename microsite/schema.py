@@ -146,7 +146,3 @@ class FrontMatter(Strict):
     sources: list[SourceRef] = []
     claims: list[ClaimEntry] = []
     comments: CommentsEntry | None = None
-
-
-def known_keys(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)

@@ -39,6 +39,19 @@ def source(slug: str) -> str:
     return f"sources/{slug}.html"
 
 
+# Anchors inside pages: a claim's row, its quote in the capture, a comment.
+def claim_anchor(claim_id: str) -> str:
+    return f"claim-{claim_id}"
+
+
+def quote_anchor(claim_id: str) -> str:
+    return f"q-{claim_id}"
+
+
+def comment_anchor(comment_id: str) -> str:
+    return f"comment-{comment_id}"
+
+
 def path_for(target) -> str:
     """A site-root-relative path (with #fragment where the target is part of a page)."""
     if isinstance(target, str):
@@ -54,16 +67,16 @@ def path_for(target) -> str:
             raise ValueError(f"the unnamed source {target.name!r} has no page")
         return source(target.slug)
     if isinstance(target, Claim):
-        return f"{article(target.article.slug)}#claim-{target.id}"
+        return f"{article(target.article.slug)}#{claim_anchor(target.id)}"
     raise TypeError(f"no page for {type(target).__name__}")
 
 
 def quote_in_capture(claim: Claim) -> str:
-    return f"{capture(claim.article.slug)}#q-{claim.id}"
+    return f"{capture(claim.article.slug)}#{quote_anchor(claim.id)}"
 
 
 def comment_in_capture(article_slug: str, comment: Comment) -> str:
-    return f"{capture(article_slug)}#comment-{comment.id}"
+    return f"{capture(article_slug)}#{comment_anchor(comment.id)}"
 
 
 def root_path(base_url: str | None) -> str:

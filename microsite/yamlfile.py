@@ -96,7 +96,7 @@ def _yaml_problem(err: yaml.YAMLError, text: str, file: Path, first_line: int) -
 def _path_to_key(text: str, mark) -> tuple:
     """The key path of the mapping key at `mark`, found in the node tree."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=StrictLoader)
     except yaml.YAMLError:
         return ()
 
