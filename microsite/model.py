@@ -6,6 +6,7 @@ Built only by the loader, after every check has passed; nothing here parses or f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .dates import PartialDate
@@ -169,22 +170,24 @@ class Site:
     sources: list[Source]  # the whole registry, in its order
     anonymous_sources: list[SourceUse] = field(default_factory=list)
 
-    @property
+    # Computed once, on first use after loading: every page's footer and the indexes
+    # read them, so recomputing them per page would grow with pages x claims.
+    @cached_property
     def claims(self) -> list[Claim]:
         return [claim for article in self.articles for claim in article.claims]
 
-    @property
+    @cached_property
     def comment_count(self) -> int:
         return sum(len(a.comments.items) for a in self.articles if a.comments)
 
-    @property
+    @cached_property
     def mentioned_companies(self) -> list[Company]:
         return sorted(
             (c for c in self.companies if c.mentioned),
             key=lambda c: (-len(c.articles), -len(c.claims), c.name.casefold()),
         )
 
-    @property
+    @cached_property
     def cited_sources(self) -> list[Source]:
         return sorted(
             (s for s in self.sources if s.cited_in or s.published),

@@ -6,8 +6,9 @@ from .model import Article, Related, Site
 
 
 def link(site: Site) -> None:
+    mentions = {id(article): _mentioned_companies(article) for article in site.articles}
     for article in site.articles:  # newest first, so every list below is too
-        for company in _mentioned_companies(article):
+        for company in mentions[id(article)]:
             company.articles.append(article)
         if article.publisher:
             article.publisher.published.append(article)
@@ -23,7 +24,7 @@ def link(site: Site) -> None:
             if claim.source.registered:
                 claim.source.claims.append(claim)
     for article in site.articles:
-        article.related = related_articles(article, site.articles)
+        article.related = related_articles(article, site.articles, mentions)
 
 
 def _mentioned_companies(article: Article) -> list:
@@ -33,9 +34,11 @@ def _mentioned_companies(article: Article) -> list:
     return seen
 
 
-def related_articles(article: Article, articles: list[Article], limit: int = 6) -> list[Related]:
-    """Articles sharing a story, sources or companies, best first, each with its reasons."""
-    mine_companies = set(_mentioned_companies(article))
+def related_articles(article: Article, articles: list[Article], mentions: dict, limit: int = 6) -> list[Related]:
+    """Articles sharing a story, sources or companies, best first, each with its reasons.
+
+    `mentions` maps id(article) to the companies it mentions, computed once for all."""
+    mine_companies = set(mentions[id(article)])
     mine_sources = {u.source for u in article.sources if u.source.registered}
     scored = []
     for other in articles:
@@ -49,7 +52,7 @@ def related_articles(article: Article, articles: list[Article], limit: int = 6) 
         if shared_sources:
             reasons.append("cites " + ", ".join(s.name for s in shared_sources))
             score += 3 * len(shared_sources)
-        shared_companies = [c for c in _mentioned_companies(other) if c in mine_companies]
+        shared_companies = [c for c in mentions[id(other)] if c in mine_companies]
         if shared_companies:
             reasons.append("also about " + ", ".join(c.name for c in shared_companies))
             score += len(shared_companies)
