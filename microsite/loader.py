@@ -6,6 +6,8 @@ comments are found verbatim in their capture, ids and slugs are unique.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,6 +15,7 @@ from pydantic import ValidationError
 from . import relations, urls, yamlfile
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
+from .files import signature, unchanged
 from .model import (
     Article,
     Capture,
@@ -32,56 +35,109 @@ from .validation import schema_problems
 
 def load_site(site_dir: Path) -> Site:
     """The whole site, checked. Raises BuildFailed listing every problem."""
-    config, problems = load_config(site_dir)
-    if config is None:  # without the registries no page can be checked
-        raise BuildFailed(problems)
-    content_dir, seeds_dir = site_dir / "content", site_dir / "seeds"
-    for folder in (content_dir, seeds_dir):
-        if not folder.is_dir():
-            problems.append(
-                Problem(folder, "is missing", hint=f"create the folder `{folder.name}/` in the site folder")
-            )
-    if not (content_dir.is_dir() and seeds_dir.is_dir()):
-        raise BuildFailed(problems)
-    # Registry problems in site.yaml are reported with the pages' own, all in one pass.
+    return SiteLoader(site_dir).load()
 
-    captures = CaptureStore(seeds_dir)
-    md = markdown_renderer()
-    articles: list[Article] = []
-    by_slug: dict[str, Article] = {}
-    by_seed: dict[str, Article] = {}
-    files = sorted(p for p in content_dir.rglob("*.md") if p.is_file())
-    for file in files:
-        article, page_problems = load_article(file, config, captures, md)
-        problems += page_problems
-        if article is None:
-            continue
-        for index, seen in ((by_slug, article.slug), (by_seed, article.capture.filename)):
-            if seen in index:
-                other = display_path(index[seen].file)
-                what = "page name" if index is by_slug else "seed"
+
+@dataclass
+class _LoadedPage:
+    signature: tuple | None
+    seed: str | None
+    capture_signature: tuple | None
+    article: Article | None
+    problems: list[Problem]
+
+
+class SiteLoader:
+    """Loads the site, and when kept between builds re-reads only the files that changed.
+
+    A page is loaded again when its file or its capture changed; every page is, when
+    site.yaml changed, since its names resolve in the registries. The rules that span
+    pages (unique names, relations) run on every load: they are cheap."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.captures = CaptureStore(site_dir / "seeds")
+        self._md = markdown_renderer()
+        self._config_signature: tuple | None = None
+        self._config: tuple[Config | None, list[Problem], bytes] | None = None
+        self._pages: dict[Path, _LoadedPage] = {}
+
+    def load(self) -> Site:
+        config, problems, config_digest = self._load_config()
+        if config is None:  # without the registries no page can be checked
+            raise BuildFailed(problems)
+        problems = list(problems)
+        content_dir, seeds_dir = self.site_dir / "content", self.site_dir / "seeds"
+        for folder in (content_dir, seeds_dir):
+            if not folder.is_dir():
                 problems.append(
-                    Problem(
-                        file,
-                        f"has the same {what} `{seen}` as {other}",
-                        line=None if index is by_slug else _line_in_page(file, ("seed",)),
-                        field=None if index is by_slug else "seed",
-                        hint="rename one of the files"
-                        if index is by_slug
-                        else "each capture is summarised by one page: merge the two pages",
-                    )
+                    Problem(folder, "is missing", hint=f"create the folder `{folder.name}/` in the site folder")
                 )
-            index[seen] = article
-        articles.append(article)
-    if not files:
-        problems.append(Problem(content_dir, "has no pages", hint="add a content page: see docs/content-format.md"))
-    if problems:
-        raise BuildFailed(problems)
+        if not (content_dir.is_dir() and seeds_dir.is_dir()):
+            raise BuildFailed(problems)
+        # Registry problems in site.yaml are reported with the pages' own, all in one pass.
 
-    articles.sort(key=Article.sort_key)
-    site = Site(config.settings, articles, config.companies.entries, config.sources.entries)
-    relations.link(site)
-    return site
+        self.captures.forget_signatures()
+        articles: list[Article] = []
+        by_slug: dict[str, Article] = {}
+        by_seed: dict[str, Article] = {}
+        files = sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+        self._pages = {file: self._load_page(file, config) for file in files}
+        for file in files:
+            loaded = self._pages[file]
+            problems += loaded.problems
+            article = loaded.article
+            if article is None:
+                continue
+            for index, seen in ((by_slug, article.slug), (by_seed, article.capture.filename)):
+                if seen in index:
+                    other = display_path(index[seen].file)
+                    what = "page name" if index is by_slug else "seed"
+                    problems.append(
+                        Problem(
+                            file,
+                            f"has the same {what} `{seen}` as {other}",
+                            line=None if index is by_slug else _line_in_page(file, ("seed",)),
+                            field=None if index is by_slug else "seed",
+                            hint="rename one of the files"
+                            if index is by_slug
+                            else "each capture is summarised by one page: merge the two pages",
+                        )
+                    )
+                index[seen] = article
+            articles.append(article)
+        if not files:
+            problems.append(Problem(content_dir, "has no pages", hint="add a content page: see docs/content-format.md"))
+        if problems:
+            raise BuildFailed(problems)
+
+        articles.sort(key=Article.sort_key)
+        site = Site(config.settings, articles, config.companies.entries, config.sources.entries, digest=config_digest)
+        relations.link(site)
+        return site
+
+    def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
+        file = self.site_dir / "site.yaml"
+        now = signature(file)
+        if self._config is None or not unchanged(self._config_signature, now):
+            config, problems = load_config(self.site_dir)
+            digest = hashlib.blake2b(file.read_bytes() if config else b"", digest_size=16).digest()
+            self._config, self._config_signature = (config, problems, digest), now
+            self._pages.clear()  # loaded pages point into the old registries
+        return self._config
+
+    def _load_page(self, file: Path, config: Config) -> _LoadedPage:
+        cached = self._pages.get(file)
+        now = signature(file)
+        if (
+            cached is not None
+            and unchanged(cached.signature, now)
+            and (cached.seed is None or unchanged(cached.capture_signature, self.captures.signature(cached.seed)))
+        ):
+            return cached
+        article, problems, seed = load_article(file, config, self.captures, self._md)
+        capture_signature = self.captures.signature(seed) if seed else None
+        return _LoadedPage(now, seed, capture_signature, article, problems)
 
 
 def _line_in_page(file: Path, loc: tuple) -> int | None:
@@ -91,20 +147,31 @@ def _line_in_page(file: Path, loc: tuple) -> int | None:
 
 
 class CaptureStore:
-    """Reads each capture once, however many times it is asked for."""
+    """Reads each capture once, and again only when its file changed."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._cache: dict[str, tuple[str | None, Problem | None]] = {}
+        self._texts: dict[str, tuple[tuple | None, str | None, Problem | None]] = {}
+        self._signatures: dict[str, tuple | None] = {}  # stat once per load, however many pages ask
+
+    def forget_signatures(self) -> None:
+        self._signatures.clear()
+
+    def signature(self, name: str) -> tuple | None:
+        if name not in self._signatures:
+            unsafe = "/" in name or "\\" in name or name.startswith(".")
+            self._signatures[name] = None if unsafe else signature(self.folder / name)
+        return self._signatures[name]
 
     def get(self, name: str) -> tuple[str | None, Problem | None]:
-        if name not in self._cache:
-            path = self.folder / name
-            if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
-                self._cache[name] = (None, None)
-            else:
-                self._cache[name] = read_text(path)
-        return self._cache[name]
+        now = self.signature(name)
+        if now is None:
+            return None, None
+        cached = self._texts.get(name)
+        if cached is None or not unchanged(cached[0], now):
+            cached = (now, *read_text(self.folder / name))
+            self._texts[name] = cached
+        return cached[1], cached[2]
 
 
 class _Page:
@@ -119,17 +186,20 @@ class _Page:
         self.problems.append(Problem(self.raw.file, message, line=line, field=field_path(loc), hint=hint))
 
 
-def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tuple[Article | None, list[Problem]]:
+def load_article(
+    file: Path, config: Config, captures: CaptureStore, md
+) -> tuple[Article | None, list[Problem], str | None]:
+    """One page, checked against the registries and its capture; also returns the seed it names."""
     raw, problem = read_page(file)
     if problem:
-        return None, [problem]
+        return None, [problem], None
     data, problems = yamlfile.load(raw.front_matter, file, raw.front_matter_line)
     if problems:
-        return None, problems
+        return None, problems, None
     try:
         fm = FrontMatter.model_validate({} if data is None else data)
     except ValidationError as err:
-        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page")
+        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page"), None
 
     page = _Page(raw)
     slug = file.stem
@@ -183,6 +253,7 @@ def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tupl
         comments=None,
         body_html=render_markdown(md, raw.body),
         capture=capture,
+        fingerprint=_fingerprint(raw, text),
     )
     seen_ids: set[str] = set()
     for index, entry in enumerate(fm.claims):
@@ -227,7 +298,16 @@ def load_article(file: Path, config: Config, captures: CaptureStore, md) -> tupl
     if fm.comments:
         article.comments = _comments(page, fm.comments, normalised, capture)
     capture.passages.sort(key=lambda p: (p.start, -p.end))
-    return (None if page.problems else article), page.problems
+    return (None if page.problems else article), page.problems, fm.seed
+
+
+def _fingerprint(raw: RawPage, capture_text: str | None) -> bytes:
+    """Everything an article's pages are made from, besides site.yaml and the templates."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (raw.file.stem, raw.front_matter, raw.body, capture_text or ""):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.digest()
 
 
 def _resolve(page: _Page, registry: Registry, name: str, loc: tuple):

@@ -144,6 +144,7 @@ class Article:
     comments: Comments | None
     body_html: str
     capture: Capture
+    fingerprint: bytes = field(default=b"", repr=False)  # changes whenever the page or its capture does
     related: list[Related] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
@@ -169,6 +170,7 @@ class Site:
     companies: list[Company]  # the whole registry, in its order
     sources: list[Source]  # the whole registry, in its order
     anonymous_sources: list[SourceUse] = field(default_factory=list)
+    digest: bytes = field(default=b"", repr=False)  # changes whenever site.yaml does
 
     # Computed once, on first use after loading: every page's footer and the indexes
     # read them, so recomputing them per page would grow with pages x claims.

@@ -6,6 +6,14 @@ from .model import Article, Related, Site
 
 
 def link(site: Site) -> None:
+    # Registry entries and unchanged articles are kept between rebuilds: start afresh.
+    for company in site.companies:
+        company.articles.clear()
+        company.claims.clear()
+    for source in site.sources:
+        source.cited_in.clear()
+        source.claims.clear()
+        source.published.clear()
     mentions = {id(article): _mentioned_companies(article) for article in site.articles}
     for article in site.articles:  # newest first, so every list below is too
         for company in mentions[id(article)]:

@@ -6,12 +6,23 @@ from the open web can only ever reach the page as text.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    meta,
+    pass_context,
+)
 
 from . import highlight, urls
 from .errors import Problem
+from .files import signature, unchanged
 from .model import Site
 from .pages import Page
 
@@ -37,6 +48,65 @@ def environment(site_dir: Path) -> Environment:
     env.globals.update(href=_href, quote_href=_quote_href, comment_href=_comment_href, segments=highlight.segments)
     env.filters["plural"] = plural
     return env
+
+
+class Templates:
+    """The environment, made anew whenever a template file changes, and each template's digest.
+
+    A template's digest covers its own source and every template it extends, includes or
+    imports, so a page is re-rendered when any of them changed and only then."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.env: Environment | None = None
+        self._signature: list = []
+        self._digests: dict[str, bytes] = {}
+
+    def refresh(self) -> None:
+        files: list[tuple[str, tuple | None]] = []
+        for folder in template_dirs(self.site_dir):
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    files.append((str(file), signature(file)))
+        if self.env is None or not _same_files(self._signature, files):
+            self.env, self._signature, self._digests = environment(self.site_dir), files, {}
+
+    def digest(self, name: str) -> bytes:
+        if name not in self._digests:
+            digest = hashlib.blake2b(digest_size=16)
+            for used, source in sorted(self._closure(name, {}).items()):
+                digest.update(f"{used}\0{source}\0".encode("utf-8", "surrogatepass"))
+            self._digests[name] = digest.digest()
+        return self._digests[name]
+
+    def _closure(self, name: str | None, found: dict[str, str]) -> dict[str, str]:
+        if name is None:  # a template named at render time: it could be any of them
+            for folder in template_dirs(self.site_dir):
+                for file in folder.rglob("*"):
+                    if file.is_file():
+                        found.setdefault(str(file), file.read_text(encoding="utf-8", errors="replace"))
+            return found
+        if name in found:
+            return found
+        try:
+            source = self.env.loader.get_source(self.env, name)[0]
+        except TemplateNotFound:
+            found[name] = ""  # rendering will report it
+            return found
+        found[name] = source
+        try:
+            used = list(meta.find_referenced_templates(self.env.parse(source)))
+        except TemplateSyntaxError:
+            return found  # rendering will report it
+        for other in used:
+            self._closure(other, found)
+        return found
+
+
+def _same_files(before: list, now: list) -> bool:
+    return len(before) == len(now) and all(
+        name == other and unchanged(was, is_) for (name, was), (other, is_) in zip(before, now, strict=True)
+    )
 
 
 @pass_context

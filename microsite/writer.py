@@ -1,9 +1,11 @@
 """The only module that touches the output folder.
 
-A build writes into a fresh temporary folder beside the output and swaps it in only
-when every page was written, so a failed build never costs the last good site. The
-output folder carries a marker file; a folder without it (and not empty) is never
-replaced, because it may hold files the user wrote.
+A full build writes into a fresh temporary folder beside the output and swaps it in
+only when every page was written, so a failed build never costs the last good site.
+A rebuild in the preview server updates the folder in place, once every page rendered:
+each file is replaced whole (written beside it, then renamed), so no reader ever sees
+half a file. The output folder carries a marker file; a folder without it (and not
+empty) is never replaced, because it may hold files the user wrote.
 """
 
 from __future__ import annotations
@@ -24,18 +26,32 @@ class Output:
         self.root = root
 
     def write_text(self, path: str, text: str) -> None:
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        with self._replacing(path) as temp:
+            temp.write_text(text, encoding="utf-8")
 
     def copy(self, source: Path, path: str) -> None:
+        with self._replacing(path) as temp:
+            shutil.copyfile(source, temp)
+
+    def remove(self, path: str) -> None:
+        """Delete a file this tool wrote, and the folders it leaves empty."""
+        target = self.root / path
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+    @contextmanager
+    def _replacing(self, path: str):
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-
-    def copy_tree(self, source: Path, path: str) -> None:
-        if source.is_dir():
-            shutil.copytree(source, self.root / path, dirs_exist_ok=True)
+        temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        try:
+            yield temp
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
 
 
 def check_destination(out_dir: Path, protected: list[Path]) -> None:
@@ -62,6 +78,11 @@ def check_destination(out_dir: Path, protected: list[Path]) -> None:
                 )
             ]
         )
+
+
+def in_place_output(out_dir: Path) -> Output:
+    """The existing output folder, for a rebuild that replaces only the files that changed."""
+    return Output(out_dir.resolve())
 
 
 @contextmanager

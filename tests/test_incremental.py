@@ -1,0 +1,209 @@
+"""Rebuilds keep what they know: only what an edit touches is rendered, and the result
+is byte for byte what a clean full build of the same sources gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, SiteFolder
+
+from microsite import files
+from microsite.builder import Builder
+from microsite.commands.build import build
+from microsite.errors import BuildFailed
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_full_build(root: Path, out: Path, scratch: Path) -> None:
+    full = scratch / f"full-{len(list(scratch.iterdir()))}"
+    build(root, full)
+    incremental, clean = snapshot(out), snapshot(full)
+    assert sorted(incremental) == sorted(clean), "the incremental build has other files than a full build"
+    differ = [path for path in clean if incremental[path] != clean[path]]
+    assert not differ, f"these files differ from a full build: {differ}"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(params=["stat trusted at once", "recent files read again"])
+def settle(request, monkeypatch):
+    # The loader trusts a file's stat only once it is a second old. Trusting it at once
+    # exercises the cached path; each edit below changes the file's size, so it is seen.
+    if request.param == "stat trusted at once":
+        monkeypatch.setattr(files, "_SETTLE_NS", -(10**12))
+
+
+def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path, settle):
+    root, scratch = tmp_path / "site", tmp_path / "full"
+    scratch.mkdir()
+    root.mkdir()
+    shutil.copy(PROJECT / "site.yaml", root)
+    shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "seeds", root / "seeds")
+    content, seeds, out = root / "content", root / "seeds", root / "_site"
+    builder = Builder(root, out)
+    assert builder.build().full
+
+    monica, phonearena = content / "huawei-third-party-phones-monica.md", content / "xiaomi-us-flagships-phonearena.md"
+    steps = {
+        "an article's title": lambda: edit(phonearena, "\ntitle: ", "\ntitle: Edited, "),
+        "a claim's status": lambda: edit(
+            content / "huawei-xiaomi-att-verizon-macrumors.md", "status: reported", "status: confirmed"
+        ),
+        "a capture's text": lambda: (seeds / "000_08207aa6a6b33e95.txt").write_bytes(
+            (seeds / "000_08207aa6a6b33e95.txt").read_bytes() + b"\nA line added later.\n"
+        ),
+        "a new article": lambda: (
+            shutil.copy(seeds / "002_b7cb3e0795de1fdb.txt", seeds / "005_copy.txt"),
+            (content / "monica-copy.md").write_text(
+                monica.read_text(encoding="utf-8")
+                .replace("002_b7cb3e0795de1fdb.txt", "005_copy.txt")
+                .replace("\ntitle: ", "\ntitle: A copy of ", 1),
+                encoding="utf-8",
+            ),
+        ),
+        "an article removed": lambda: ((content / "monica-copy.md").unlink(), (seeds / "005_copy.txt").unlink()),
+        "the site title": lambda: edit(root / "site.yaml", "\ntitle: ", "\ntitle: Renamed, "),
+        "a template override": lambda: (
+            (root / "templates").mkdir(),
+            (root / "templates/capture.html").write_text(
+                (PROJECT / "templates/capture.html").read_text(encoding="utf-8") + "{# overridden #}\n<!-- own -->\n",
+                encoding="utf-8",
+            ),
+        ),
+        "the override edited": lambda: edit(root / "templates/capture.html", "<!-- own -->", "<!-- own, edited -->"),
+        "the override removed": lambda: shutil.rmtree(root / "templates"),
+        "a static file added": lambda: (
+            (root / "static").mkdir(),
+            (root / "static/style.css").write_text("body { color: red; }\n", encoding="utf-8"),
+        ),
+        "the static file removed": lambda: shutil.rmtree(root / "static"),
+        "a company no longer mentioned": lambda: [
+            edit(content / "huawei-global-smartphone-comeback.md", "[Huawei, HiSilicon]", "[Huawei]") for _ in "12"
+        ],
+    }
+    for name, step in steps.items():
+        step()
+        try:
+            result = builder.build()
+        except BuildFailed as failed:
+            pytest.fail(f"after {name}: {failed.report()}")
+        assert not result.full, f"after {name}: the rebuild was not incremental"
+        assert result.rendered or result.written, f"after {name}: nothing was rebuilt"
+        assert_same_as_full_build(root, out, scratch)
+
+    # A broken save leaves the output as it was, and the next good build catches up.
+    before = snapshot(out)
+    text = phonearena.read_text(encoding="utf-8")
+    phonearena.write_text(text.replace("\ntitle: ", "\ntitle: [broken\n", 1), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        builder.build()
+    assert snapshot(out) == before
+    phonearena.write_text(text.replace("\ntitle: ", "\ntitle: Fixed, ", 1), encoding="utf-8")
+    assert not builder.build().full
+    assert_same_as_full_build(root, out, scratch)
+
+    # Writing a file again with the same bytes renders nothing.
+    os.utime(phonearena)
+    result = builder.build()
+    assert (result.rendered, result.written, result.removed) == ([], [], [])
+
+
+OTHER_CAPTURE = "Xiaomi opens a store in Paris\n\nThe store opens on Friday.\n"
+OTHER_PAGE = """\
+---
+title: Xiaomi opens a store in Paris
+published: 2018-05-20
+date_note: Dated by the test.
+seed: other.txt
+companies: [Xiaomi]
+---
+A store.
+"""
+
+
+@pytest.fixture
+def two_stories(site: SiteFolder) -> SiteFolder:
+    """talks.md (Huawei, AT&T, Bloomberg, published by PhoneArena) and other.md (Xiaomi alone)."""
+    site.write("seeds/other.txt", OTHER_CAPTURE)
+    site.page(OTHER_PAGE, "other.md")
+    return site
+
+
+def test_an_edited_article_renders_its_pages_and_the_pages_that_list_it(two_stories):
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    two_stories.edit_page("title: Huawei talks to AT&T", "title: Huawei still talks to AT&T")
+    result = builder.build()
+    assert sorted(result.rendered) == sorted(
+        [
+            "articles/talks.html",
+            "captures/talks.html",
+            "index.html",
+            "timeline.html",
+            "companies/index.html",
+            "companies/huawei.html",
+            "companies/at-t.html",
+            "sources/index.html",
+            "sources/bloomberg.html",
+            "sources/phonearena.html",
+        ]
+    )
+    assert "articles/other.html" not in result.written and "companies/xiaomi.html" not in result.written
+    assert "Huawei still talks" in (two_stories.root / "_site/articles/talks.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_template_renders_the_pages_that_use_it(two_stories):
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    two_stories.write("templates/capture.html", (PROJECT / "templates/capture.html").read_text(encoding="utf-8"))
+    assert builder.build().rendered == []  # the same template source: nothing to do
+    edit(two_stories.root / "templates/capture.html", "</h1>", "</h1><p>Overridden</p>")
+    assert sorted(builder.build().rendered) == ["captures/other.html", "captures/talks.html"]
+    # base.html is used by every page, through {% extends %}.
+    two_stories.write("templates/base.html", (PROJECT / "templates/base.html").read_text(encoding="utf-8") + "\n")
+    result = builder.build()
+    assert len(result.rendered) == result.pages
+
+
+def test_a_changed_stylesheet_renders_nothing_and_is_copied(two_stories, monkeypatch):
+    monkeypatch.setattr(files, "_SETTLE_NS", -(10**12))  # else files written by the test are copied again
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    two_stories.write("static/style.css", "body { color: #123; }\n")
+    result = builder.build()
+    assert (result.rendered, result.written) == ([], ["static/style.css"])
+    assert (two_stories.root / "_site/static/style.css").read_text(encoding="utf-8") == "body { color: #123; }\n"
+
+
+def test_a_removed_article_takes_its_pages_with_it(two_stories):
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    (two_stories.root / "content/other.md").unlink()
+    result = builder.build()
+    assert sorted(result.removed) == [
+        "articles/other.html",
+        "captures/other.html",
+        "captures/other.txt",
+        "companies/xiaomi.html",
+    ]
+    assert not (two_stories.root / "_site/articles/other.html").exists()
+
+
+def test_a_deleted_output_folder_gets_a_full_build(two_stories):
+    out = two_stories.root / "_site"
+    builder = Builder(two_stories.root, out)
+    builder.build()
+    shutil.rmtree(out)
+    result = builder.build()
+    assert result.full and (out / "articles/talks.html").is_file()
