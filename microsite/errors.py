@@ -52,6 +52,10 @@ class BuildFailed(Exception):
         return "\n".join(lines)
 
 
+class OutputRefused(BuildFailed):
+    """The output folder may not be written: no rebuild can fix that, so the preview stops."""
+
+
 def display_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     path = Path(path)

@@ -134,6 +134,13 @@ def render(env: Environment, site: Site, page: Page) -> str:
     return template.render(site=site, page_path=page.path, urls=urls, **page.context)
 
 
+_TEMPLATE_HINTS = {
+    "TemplateSyntaxError": "fix the syntax here: every {% block %}, {% if %} and {% for %} needs its end tag",
+    "UndefinedError": "every name a template uses must be defined: check its spelling against the page's data",
+    "TemplateNotFound": "create the template, or correct the name in {% extends %}, {% include %} or {% import %}",
+}
+
+
 def template_problem(err: Exception, page: Page) -> Problem:
     """A failure while rendering, as a Problem naming the template file and line."""
     filename, line = getattr(err, "filename", None), getattr(err, "lineno", None)
@@ -144,7 +151,7 @@ def template_problem(err: Exception, page: Page) -> Problem:
         Path(filename) if filename else None,
         f"{type(err).__name__}: {message} (while rendering {page.path})",
         line=line,
-        hint="fix the template; every name a template uses must be defined",
+        hint=_TEMPLATE_HINTS.get(type(err).__name__, "fix the template at this line"),
     )
 
 

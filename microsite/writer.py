@@ -16,7 +16,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BuildFailed, Problem
+from .errors import OutputRefused, Problem
 
 MARKER = ".microsite-output"
 
@@ -58,18 +58,19 @@ def check_destination(out_dir: Path, protected: list[Path]) -> None:
     out = out_dir.resolve()
     for folder in protected:
         folder = folder.resolve()
-        if out == folder or folder.is_relative_to(out):
-            raise BuildFailed(
+        if out.is_relative_to(folder) or folder.is_relative_to(out):
+            where = "is inside" if out.is_relative_to(folder) and out != folder else "holds"
+            raise OutputRefused(
                 [
                     Problem(
                         out_dir,
-                        f"cannot be the output folder: it holds {folder.name}/",
+                        f"cannot be the output folder: it {where} {folder.name}/",
                         hint="choose another --out folder, such as _site",
                     )
                 ]
             )
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise BuildFailed(
+        raise OutputRefused(
             [
                 Problem(
                     out_dir,
@@ -92,7 +93,7 @@ def atomic_output(out_dir: Path):
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        (temp / MARKER).write_text("This folder is generated; a build replaces it whole.\n", encoding="utf-8")
+        (temp / MARKER).write_text("This folder is generated: every build replaces what is in it.\n", encoding="utf-8")
         yield Output(temp)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
