@@ -1,18 +1,24 @@
-"""`build.py serve`: it serves the built site, rebuilds on save, and stops cleanly."""
+"""`build.py serve`, run as a user runs it: a subprocess on a free port, edited under its feet."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, SCREENSHOTS
+
+ARTICLE = "articles/xiaomi-us-flagships-phonearena.html"
+PAGE = "content/xiaomi-us-flagships-phonearena.md"
 
 
 def free_port() -> int:
@@ -26,10 +32,10 @@ def fetch(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as err:
-        return err.code, ""
+        return err.code, err.read().decode("utf-8", "replace")
 
 
-def wait_for(predicate, seconds: float = 20.0):
+def wait_for(predicate, seconds: float = 15.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -38,63 +44,196 @@ def wait_for(predicate, seconds: float = 20.0):
             value = None
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(0.05)
     return None
 
 
-@pytest.fixture
-def server(tmp_path):
-    root = tmp_path / "site"
+class Served:
+    """A running `serve` on a copy of the project's site, with what it printed so far."""
+
+    def __init__(self, root: Path, *extra: str):
+        self.root = root
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), "--site", str(root), "serve", "--port", str(self.port), *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
+            threading.Thread(target=lambda s=stream, into=lines: into.extend(iter(s.readline, "")), daemon=True).start()
+
+    def get(self, path: str = "") -> tuple[int, str]:
+        return fetch(self.base + path)
+
+    def rebuilds(self) -> int:
+        return sum(1 for line in self.out if line.startswith("Rebuilt"))
+
+    def edit(self, relative: str, old: str, new: str) -> str:
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test setup: {old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return text
+
+    def stop(self) -> tuple[int, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        time.sleep(0.1)  # let the reader threads take the last lines
+        return self.process.returncode, "".join(self.err)
+
+
+def copy_of_the_site(root: Path) -> Path:
     root.mkdir()
     shutil.copy(PROJECT / "site.yaml", root)
     shutil.copytree(PROJECT / "content", root / "content")
     shutil.copytree(PROJECT / "seeds", root / "seeds")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "--site", str(root), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
+    return root
+
+
+@pytest.fixture
+def served(tmp_path):
+    server = Served(copy_of_the_site(tmp_path / "site"))
     try:
-        assert wait_for(lambda: fetch(base + "index.html")[0] == 200), "the server did not start"
-        yield root, base, process
+        assert wait_for(lambda: server.get("index.html")[0] == 200), "the server did not start: " + "".join(server.err)
+        yield server
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
+        server.stop()
 
 
-def test_serve_rebuilds_after_a_save_and_stops_cleanly(server):
-    root, base, process = server
-    page = root / "content/xiaomi-us-flagships-phonearena.md"
-    status, html = fetch(base + "articles/xiaomi-us-flagships-phonearena.html")
+def test_an_edit_shows_and_a_broken_save_shows_its_problem_in_place_of_the_page(served):
+    status, html = served.get(ARTICLE)
     assert status == 200 and "livereload.js" in html  # the browser is told to reload
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("\ntitle: ", "\ntitle: Edited while serving ", 1), encoding="utf-8")
-    changed = wait_for(
-        lambda: "Edited while serving" in fetch(base + "articles/xiaomi-us-flagships-phonearena.html")[1]
-    )
-    assert changed, "the page did not change after the edit"
+    served.edit(PAGE, "\ntitle: ", "\ntitle: Edited while serving, ")
+    assert wait_for(lambda: "Edited while serving" in served.get(ARTICLE)[1], 10), "the edit did not show"
+    on_disk = (served.root / "_site" / ARTICLE).read_bytes()
 
-    # A broken save keeps the last good site; fixing it brings the change back.
-    page.write_text(text.replace("\ntitle: ", "\ntitle: [broken\n", 1), encoding="utf-8")
-    time.sleep(1.5)
-    assert "Edited while serving" in fetch(base + "articles/xiaomi-us-flagships-phonearena.html")[1]
-    page.write_text(text.replace("\ntitle: ", "\ntitle: Fixed after a break ", 1), encoding="utf-8")
-    assert wait_for(lambda: "Fixed after a break" in fetch(base + "articles/xiaomi-us-flagships-phonearena.html")[1])
+    # A broken save: every page shows the problem, with its file, line and fix hint ...
+    good = served.edit(PAGE, "\ntitle: ", "\ntitle: [broken\n")
+    assert wait_for(lambda: served.get(ARTICLE)[0] == 500, 10), "the error page did not appear"
+    status, html = served.get(ARTICLE)
+    assert "The site could not be rebuilt" in html
+    assert f"{PAGE}:2" in html and "closing ] or }" in html and "How to fix" in html
+    assert "livereload.js" in html  # ... and reloads by itself when the file is fixed
+    assert served.get("index.html")[0] == 500
+    assert served.get("static/style.css")[0] == 200  # files that are not pages still come from the last good site
+    assert (served.root / "_site" / ARTICLE).read_bytes() == on_disk  # the last good site is kept
 
-    process.send_signal(signal.SIGINT)
-    _out, err = process.communicate(timeout=15)
+    # Fixed: the page comes back, with the new text.
+    (served.root / PAGE).write_text(good.replace("\ntitle: ", "\ntitle: Fixed after a break, ", 1), encoding="utf-8")
+    assert wait_for(lambda: served.get(ARTICLE)[0] == 200, 10), "the page did not come back"
+    assert "Fixed after a break" in served.get(ARTICLE)[1]
+
+    code, err = served.stop()
+    assert code == 0, err
     assert "Traceback" not in err
-    assert "content/xiaomi-us-flagships-phonearena.md" in err  # the broken save was reported
+    assert f"{PAGE}:2" in err  # the terminal says the same as the browser
+    assert "Stopped." in "".join(served.out)
 
 
-def test_serve_serves_only_the_output_folder(server):
-    _root, base, _process = server
-    for path in ("../site.yaml", "%2e%2e/site.yaml", "..%2fsite.yaml", "content/"):
-        assert fetch(base + path)[0] in (403, 404), path
+def test_several_files_saved_at_once_make_one_rebuild(served):
+    pages = sorted((served.root / "content").glob("*.md"))
+    assert len(pages) == 5
+    for page in pages:  # as an editor's "save all" does
+        page.write_text(page.read_text(encoding="utf-8") + "\nSaved with the others.\n", encoding="utf-8")
+    assert wait_for(lambda: served.rebuilds() >= 1, 10), "no rebuild after the saves"
+    time.sleep(1.5)  # any second rebuild would come within this
+    assert served.rebuilds() == 1, "".join(served.out)
+    status, html = served.get(ARTICLE)
+    assert status == 200 and "Saved with the others." in html
+
+
+def test_a_rebuild_renders_only_what_the_edit_touches(served):
+    served.edit("content/huawei-third-party-phones-monica.md", "\ntitle: ", "\ntitle: Retitled, ")
+    assert wait_for(lambda: served.rebuilds() >= 1, 10)
+    line = next(line for line in served.out if line.startswith("Rebuilt"))
+    rendered, total = (int(n) for n in line.split(": ", 1)[1].split(" pages")[0].split(" of "))
+    assert 0 < rendered < total, line  # not every page
+    before = served.rebuilds()
+    css = PROJECT / "static/style.css"
+    (served.root / "static").mkdir()
+    shutil.copy(css, served.root / "static/style.css")
+    with (served.root / "static/style.css").open("a", encoding="utf-8") as f:
+        f.write("\n/* edited */\n")
+    assert wait_for(lambda: served.rebuilds() > before, 10)
+    assert served.out[-1].startswith("Rebuilt") and " 0 of " in served.out[-1], served.out[-1]  # a stylesheet: no page
+    assert "/* edited */" in served.get("static/style.css")[1]
+
+
+def test_broken_templates_and_config_show_in_the_browser_and_heal(served):
+    templates = served.root / "templates"
+    templates.mkdir()
+    broken = '{% extends "base.html" %}\n{% block main %}{{ no_such_name.title }}{% endblock %}\n'
+    (templates / "article.html").write_text(broken, encoding="utf-8")
+    assert wait_for(lambda: served.get(ARTICLE)[0] == 500, 10), "a broken template did not show"
+    html = served.get(ARTICLE)[1]
+    assert "templates/article.html:2" in html and "no_such_name" in html
+    shutil.rmtree(templates)
+    assert wait_for(lambda: served.get(ARTICLE)[0] == 200, 10), "the site did not heal after the template went"
+
+    good = served.edit("site.yaml", "\ncompanies:", "\ncompanies: [\n")
+    assert wait_for(lambda: served.get("index.html")[0] == 500, 10), "a broken site.yaml did not show"
+    assert "site.yaml" in served.get("index.html")[1]
+    (served.root / "site.yaml").write_text(good, encoding="utf-8")
+    assert wait_for(lambda: served.get("index.html")[0] == 200, 10), "the site did not heal after site.yaml"
+    assert served.process.poll() is None, "the server died"
+
+
+def test_the_server_starts_on_a_broken_site_and_shows_why(tmp_path):
+    root = copy_of_the_site(tmp_path / "site")
+    page = root / PAGE
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good.replace("\nseed: ", "\nseed: missing-", 1), encoding="utf-8")
+    server = Served(root)
+    try:
+        assert wait_for(lambda: server.get(ARTICLE)[0] == 500, 15), "no error page: " + "".join(server.err)
+        assert "missing-" in server.get(ARTICLE)[1]
+        page.write_text(good, encoding="utf-8")
+        assert wait_for(lambda: server.get(ARTICLE)[0] == 200, 10), "the site did not appear once fixed"
+    finally:
+        _code, err = server.stop()
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../site.yaml",
+        "%2e%2e/site.yaml",
+        "..%2fsite.yaml",
+        "%2e%2e%2fsite.yaml",
+        "%252e%252e/site.yaml",
+        "articles/../../site.yaml",
+        "static/..%5c..%5csite.yaml",
+        "%00",
+        "/etc/passwd",
+        "content/",
+        "link-out/site.yaml",
+        "linked-file.yaml",
+    ],
+)
+def test_only_the_output_folder_is_served(served, path):
+    out = served.root / "_site"
+    for link, target in (("link-out", served.root), ("linked-file.yaml", served.root / "site.yaml")):
+        if not (out / link).is_symlink():
+            os.symlink(target, out / link)
+    request = f"GET /{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as raw:  # no client tidies the path
+        raw.sendall(request)
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"404", head
+    assert b"companies:" not in body and b"root:" not in body
 
 
 def test_a_port_in_use_gets_a_clear_message(tmp_path):
@@ -102,21 +241,38 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
+        command = [sys.executable, str(PROJECT / "build.py"), "--site", str(PROJECT), "serve", "--port", str(port)]
         result = subprocess.run(
-            [
-                sys.executable,
-                str(PROJECT / "build.py"),
-                "--site",
-                str(PROJECT),
-                "serve",
-                "--port",
-                str(port),
-                "--out",
-                str(tmp_path / "out"),
-            ],
+            [*command, "--out", str(tmp_path / "out")],
             capture_output=True,
             text=True,
             timeout=60,
         )
     assert result.returncode == 1
-    assert f"port {port}" in result.stderr and "Traceback" not in result.stderr
+    assert f"port {port}" in result.stderr and "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_open_page_reloads_by_itself(tmp_path, browser):
+    server = Served(copy_of_the_site(tmp_path / "site"))
+    try:
+        assert wait_for(lambda: server.get("index.html")[0] == 200)
+        page = browser.new_page()
+        page.goto(server.base + ARTICLE)
+        page.wait_for_function("() => window.LiveReload !== undefined")  # livereload.js connected
+        page.evaluate("window.stillTheSameDocument = true")
+
+        server.edit(PAGE, "\ntitle: ", "\ntitle: Seen without a reload click, ")
+        page.wait_for_function("() => document.querySelector('h1').textContent.includes('without a reload click')")
+        assert page.evaluate("window.stillTheSameDocument === undefined")  # the document was reloaded
+
+        good = server.edit(PAGE, "\ntitle: ", "\ntitle: [broken\n")
+        page.wait_for_function("() => document.title.startsWith('Build failed')")
+        assert "closing ] or }" in page.inner_text("main")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "preview-error.png"))
+        (server.root / PAGE).write_text(good, encoding="utf-8")
+        page.wait_for_function("() => !document.title.startsWith('Build failed')")
+        assert page.locator("h1").first.is_visible()
+        page.close()
+    finally:
+        server.stop()

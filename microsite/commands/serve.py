@@ -1,7 +1,8 @@
-"""`serve`: build, serve the output with livereload, rebuild and reload on every save.
+"""`serve`: build, serve the output with live reload, rebuild what changed on every save.
 
-Builds go through the same atomic swap as `build`, so the server never shows half a
-site; a failed rebuild prints its problems and keeps the last good site.
+A Builder stays alive between rebuilds, so a save re-renders only what it touches. A
+failed rebuild keeps the last good site on disk, prints its problems and shows them in
+the browser in place of the page; the page comes back by itself when they are fixed.
 """
 
 from __future__ import annotations
@@ -12,38 +13,82 @@ import sys
 from pathlib import Path
 
 from .. import render
-from ..errors import BuildFailed
-from .build import build
-
-WATCHED = ("site.yaml", "content", "seeds", "templates", "static")
+from ..builder import Builder
+from ..errors import BuildFailed, OutputRefused, display_path
+from ..render import plural
 
 
 def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: bool) -> None:
-    from livereload import Server  # imported here: only the preview needs tornado
+    from ..preview.server import PreviewServer, PreviewState  # only the preview needs tornado
+    from ..preview.watch import SourceWatcher
 
-    _rebuild(site_dir, out_dir)
-    if not out_dir.is_dir():
-        raise BuildFailed([])  # the first build failed and there is no previous site to show
     _check_port(host, port)
-
-    server = Server()
-    for name in WATCHED:
-        for base in {site_dir, render.PROJECT_DIR} if name in ("templates", "static") else {site_dir}:
-            path = base / name
-            if path.exists():
-                server.watch(str(path), lambda: _rebuild(site_dir, out_dir), delay=0.3)
-    print(f"Serving {out_dir} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    server.serve(host=host, port=port, root=str(out_dir), open_url_delay=0.5 if open_browser else None, restart_delay=0)
-
-
-def _rebuild(site_dir: Path, out_dir: Path) -> None:
+    preview = Preview(Builder(site_dir, out_dir), PreviewState(out_dir))
+    preview.rebuild(set())  # an output folder the build may not replace stops the server here
+    server = preview.server = PreviewServer(preview.state)
+    project_dirs = [render.PROJECT_DIR / "templates", render.PROJECT_DIR / "static"]
+    watcher = SourceWatcher(
+        site_dir, [d for d in project_dirs if d.resolve() != site_dir.resolve() / d.name], preview.rebuild
+    )
+    watcher.start()
+    print(f"Serving {display_path(out_dir)} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
-        result = build(site_dir, out_dir)
-    except BuildFailed as failed:
-        print(failed.report(), file=sys.stderr, flush=True)
-        print("The last good site is still being served.", file=sys.stderr, flush=True)
-        return
-    print(f"Built {result.pages} pages in {result.seconds:.2f}s", flush=True)
+        server.serve(
+            host=host, port=port, root=str(out_dir), open_url_delay=0.5 if open_browser else None, restart_delay=0
+        )
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise PortInUse(_port_message(host, port)) from None
+        raise
+    finally:
+        watcher.stop()
+    print("Stopped.", flush=True)
+
+
+class Preview:
+    """Rebuilds on each batch of changes and tells the browsers what to reload."""
+
+    def __init__(self, builder: Builder, state):
+        self.builder, self.state = builder, state
+        self.server = None
+
+    def rebuild(self, changed: set[Path]) -> None:
+        named = sorted(display_path(p) for p in changed if p.exists()) or sorted(display_path(p) for p in changed)
+        what = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+        was_failing = self.state.problems is not None
+        try:
+            result = self.builder.build()
+        except OutputRefused:
+            raise
+        except BuildFailed as failed:
+            shown = self.state.problems
+            self.state.fail(failed.problems)
+            print(
+                failed.report().replace("nothing was written.", "the last good site is kept."),
+                file=sys.stderr,
+                flush=True,
+            )
+            print("The browser shows these problems until they are fixed.", file=sys.stderr, flush=True)
+            if shown != failed.problems:
+                self._reload(["*"])
+            return
+        self.state.succeed()
+        kind = "Built" if result.full else "Rebuilt"
+        print(
+            f"{kind} in {result.seconds:.2f}s: {len(result.rendered)} of {result.pages} pages rendered, "
+            f"{plural(len(result.written), 'file')} written, {len(result.removed)} removed"
+            + (f" ({what})" if what else ""),
+            flush=True,
+        )
+        changed_files = [*result.written, *result.removed]
+        if was_failing or result.removed or any(not path.endswith(".css") for path in changed_files):
+            self._reload(["*"])
+        elif changed_files:
+            self._reload(changed_files)  # stylesheets alone: livereload swaps them without a reload
+
+    def _reload(self, paths: list[str]) -> None:
+        if self.server is not None:
+            self.server.reload_browsers(paths)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -52,10 +97,12 @@ def _check_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise PortInUse(
-                    f"port {port} on {host} is already in use: stop the other server or pass --port"
-                ) from None
+                raise PortInUse(_port_message(host, port)) from None
             raise
+
+
+def _port_message(host: str, port: int) -> str:
+    return f"port {port} on {host} is already in use: stop the other server or pass another --port"
 
 
 class PortInUse(Exception):
