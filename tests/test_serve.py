@@ -276,3 +276,15 @@ def test_an_open_page_reloads_by_itself(tmp_path, browser):
         page.close()
     finally:
         server.stop()
+
+
+def test_an_output_folder_it_may_not_write_stops_the_server_at_once(tmp_path):
+    root = copy_of_the_site(tmp_path / "site")
+    (root / "mine").mkdir()
+    (root / "mine/notes.txt").write_text("the user's own file\n", encoding="utf-8")
+    port = str(free_port())
+    command = [sys.executable, str(PROJECT / "build.py"), "--site", str(root), "serve", "--port", port]
+    result = subprocess.run([*command, "--out", str(root / "mine")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "was not made by this tool" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in (root / "mine").iterdir()] == ["notes.txt"]

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from .. import render
-from ..builder import Builder
-from ..errors import BuildFailed, OutputRefused, display_path
+from ..builder import Builder, BuildResult
+from ..errors import BuildFailed, OutputRefused, Problem, display_path
 from ..render import plural
 
 
@@ -24,7 +24,7 @@ def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: boo
 
     _check_port(host, port)
     preview = Preview(Builder(site_dir, out_dir), PreviewState(out_dir))
-    preview.rebuild(set())  # an output folder the build may not replace stops the server here
+    preview.rebuild(set(), first=True)  # an output folder the build may not replace stops the server here
     server = preview.server = PreviewServer(preview.state)
     project_dirs = [render.PROJECT_DIR / "templates", render.PROJECT_DIR / "static"]
     watcher = SourceWatcher(
@@ -52,16 +52,13 @@ class Preview:
         self.builder, self.state = builder, state
         self.server = None
 
-    def rebuild(self, changed: set[Path]) -> None:
+    def rebuild(self, changed: set[Path], first: bool = False) -> None:
         named = sorted(display_path(p) for p in changed if p.exists()) or sorted(display_path(p) for p in changed)
         what = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
         was_failing = self.state.problems is not None
-        try:
-            result = self.builder.build()
-        except OutputRefused:
-            raise
-        except BuildFailed as failed:
-            shown = self.state.problems
+        result = self._build(first)
+        if isinstance(result, BuildFailed):
+            failed, shown = result, self.state.problems
             self.state.fail(failed.problems)
             print(
                 failed.report().replace("nothing was written.", "the last good site is kept."),
@@ -86,9 +83,29 @@ class Preview:
         elif changed_files:
             self._reload(changed_files)  # stylesheets alone: livereload swaps them without a reload
 
+    def _build(self, first: bool) -> BuildResult | BuildFailed:
+        try:
+            return self.builder.build()
+        except OutputRefused as refused:
+            if first:  # no save can fix the output folder: say so and stop
+                raise
+            return refused
+        except BuildFailed as failed:
+            return failed
+        except Exception as err:  # a bug must not end the preview: the next save tries again
+            return BuildFailed([_unexpected(err)])
+
     def _reload(self, paths: list[str]) -> None:
         if self.server is not None:
             self.server.reload_browsers(paths)
+
+
+def _unexpected(err: Exception) -> Problem:
+    return Problem(
+        None,
+        f"the rebuild stopped on an unexpected error: {type(err).__name__}: {err}",
+        hint="the next save tries again; if this stays, please report it with the file you saved",
+    )
 
 
 def _check_port(host: str, port: int) -> None:
