@@ -83,7 +83,7 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
             aliases=list(entry.aliases),
         )
         problems += _register(sources, source, ("sources", index), file, text)
-    settings = SiteSettings(parsed.title, parsed.description, parsed.base_url, parsed.language)
+    settings = SiteSettings(parsed.title, parsed.description, parsed.base_url, parsed.language, parsed.build_drafts)
     return Config(file, settings, companies, sources), problems
 
 

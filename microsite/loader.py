@@ -111,6 +111,8 @@ class SiteLoader:
         if problems:
             raise BuildFailed(problems)
 
+        if not config.settings.build_drafts:  # checked like every page, then left out of the site
+            articles = [article for article in articles if not article.draft]
         articles.sort(key=Article.sort_key)
         site = Site(config.settings, articles, config.companies.entries, config.sources.entries, digest=config_digest)
         relations.link(site)

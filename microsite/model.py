@@ -161,6 +161,7 @@ class SiteSettings:
     description: str
     base_url: str | None
     language: str
+    build_drafts: bool = True
 
 
 @dataclass(eq=False)

@@ -84,6 +84,7 @@ class SiteFile(Strict):
     description: Text
     base_url: Url = None
     language: Text = "en"
+    build_drafts: bool = True  # drafts are built, marked as drafts; false leaves them out of the site
     companies: list[CompanyEntry]
     sources: list[SourceEntry]
 

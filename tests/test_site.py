@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import PROJECT
+from conftest import MINIMAL_SITE_YAML, PROJECT
 from html_tools import parse_file
 
 from microsite.text import fold
@@ -235,3 +235,21 @@ def test_every_kind_of_page_exists(built_site):
         assert (built_site / path).is_file()
     assert (built_site / "sources/bloomberg.html").is_file()
     assert (built_site / "static/style.css").is_file()
+
+
+@pytest.mark.parametrize("build_drafts", [None, "true", "false"])
+def test_drafts_are_built_and_marked_unless_site_yaml_says_otherwise(site, build_drafts):
+    if build_drafts:
+        site.write(
+            "site.yaml",
+            MINIMAL_SITE_YAML.replace("title: Test Site", f"title: Test Site\nbuild_drafts: {build_drafts}"),
+        )
+    site.edit_page("title: Huawei talks to AT&T", "title: Huawei talks to AT&T\ndraft: true")
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    page = site.root / "_site/articles/talks.html"
+    if build_drafts == "false":
+        assert not page.exists()
+        assert "talks.html" not in (site.root / "_site/index.html").read_text(encoding="utf-8")
+    else:
+        assert "badge-draft" in page.read_text(encoding="utf-8")
