@@ -23,6 +23,11 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="check the content and write nothing")
 
+    ingest = commands.add_parser("ingest", help="draft content pages from raw captures")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="capture files, or folders of them")
+    ingest.add_argument("--out", type=Path, metavar="DIR", help="write drafts and copies into DIR, not the site")
+    ingest.add_argument("--dry-run", action="store_true", help="only print what would be drafted")
+
     serve = commands.add_parser("serve", help="build, serve and rebuild on every save")
     serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site in the site folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -45,6 +50,18 @@ def main(argv: list[str] | None = None) -> int:
             from .commands.check import check, summary
 
             print(summary(check(site_dir)))
+        elif args.command == "ingest":
+            from .commands.ingest import ingest
+
+            out = args.out.resolve() if args.out else None
+            results = ingest(site_dir, [p.resolve() for p in args.paths], out, args.dry_run)
+            for result in results:
+                print(result.report(), file=sys.stderr if result.problem else sys.stdout)
+            drafted = sum(1 for r in results if not r.problem)
+            failed = len(results) - drafted
+            verb = "would be drafted (dry run: nothing written)" if args.dry_run else "drafted"
+            print(f"{drafted} of {len(results)} captures {verb}" + (f"; {failed} could not be" if failed else "."))
+            return 1 if failed else 0
         elif args.command == "serve":
             from .commands.serve import PortInUse, serve
 
