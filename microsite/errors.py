@@ -45,10 +45,10 @@ class BuildFailed(Exception):
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def report(self, outcome: str = "nothing was written.") -> str:
         count = len(self.problems)
         lines = [p.format() for p in self.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")
+        lines.append(f"{count} problem{'s' if count != 1 else ''} found; {outcome}")
         return "\n".join(lines)
 
 

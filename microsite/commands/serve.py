@@ -53,18 +53,14 @@ class Preview:
         self.server = None
 
     def rebuild(self, changed: set[Path], first: bool = False) -> None:
-        named = sorted(display_path(p) for p in changed if p.exists()) or sorted(display_path(p) for p in changed)
+        named = sorted(display_path(p) for p in ([p for p in changed if p.exists()] or changed))
         what = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
         was_failing = self.state.problems is not None
         result = self._build(first)
         if isinstance(result, BuildFailed):
             failed, shown = result, self.state.problems
             self.state.fail(failed.problems)
-            print(
-                failed.report().replace("nothing was written.", "the last good site is kept."),
-                file=sys.stderr,
-                flush=True,
-            )
+            print(failed.report("the last good site is kept."), file=sys.stderr, flush=True)
             print("The browser shows these problems until they are fixed.", file=sys.stderr, flush=True)
             if shown != failed.problems:
                 self._reload(["*"])

@@ -37,6 +37,13 @@ class Refused(Exception):
         self.message, self.hint = message, hint
 
 
+def _not_text() -> Refused:
+    return Refused(
+        "is not text: it holds control characters, as images, PDFs and documents do",
+        "copy the text from the browser (Select all, Copy) into a .txt file",
+    )
+
+
 def decode(data: bytes) -> Decoded:
     if len(data) >= MAX_BYTES:
         raise Refused(
@@ -49,10 +56,7 @@ def decode(data: bytes) -> Decoded:
     if not text.strip():
         raise Refused("holds only white space", "copy the article's text from the browser into the file")
     if _looks_binary(text):
-        raise Refused(
-            "is not text: it holds control characters, as images, PDFs and documents do",
-            "copy the text from the browser (Select all, Copy) into a .txt file",
-        )
+        raise _not_text()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     notes = [] if encoding == "UTF-8" else [f"not UTF-8: read as {encoding} and saved to seeds/ as UTF-8"]
     return Decoded(text, encoding, encoding == "UTF-8", notes)
@@ -67,8 +71,8 @@ def _text(data: bytes) -> tuple[str, str]:
                 break
             label = "UTF-8" if codec == "utf-8-sig" else _LABELS[codec]
             return text.lstrip("\ufeff"), label
-    if b"\x00" in data:
-        return "\x00", "binary"  # NUL bytes: no text encoding used on the web writes them
+    if b"\x00" in data:  # no text encoding used on the web writes NUL bytes
+        raise _not_text()
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -83,4 +87,4 @@ def _text(data: bytes) -> tuple[str, str]:
 
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\n\r\f\v")
-    return "\x00" in text or controls > max(2, len(text) // 100)
+    return controls > max(2, len(text) // 100)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..config import Config, Registry
 from ..text import slugify
+from .datetext import DAY_WITHOUT_YEAR, FULL_DATE, iso_date, iso_month
 from .structure import sentences
 
 # Who a sentence attributes itself to. NAME: capitalised words (with &, ., -, ') or a quoted name.
@@ -83,10 +84,6 @@ _FORECAST = re.compile(
     re.IGNORECASE,
 )
 _RUMOUR = re.compile(r"\b(rumou?r|reportedly|allegedly|leak|apparently|said to be|is believed)\b", re.IGNORECASE)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_FULL_DATE = re.compile(rf"\b({_MONTHS}) (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b|\b(\d{{4}})-(\d{{2}})-(\d{{2}})\b")
-_MONTH_YEAR = re.compile(rf"\b({_MONTHS}),? (\d{{4}})\b")
-_DAY_NO_YEAR = re.compile(rf"\b(?:on |since )?({_MONTHS}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?!,? \d{{4}})")
 _CAPITALISED = re.compile(r"\b([A-Z][a-zA-Z0-9&]+(?:\s+[A-Z][a-zA-Z0-9&]+){0,3})\b")
 _ORG_WORDS = re.compile(
     r"\b(Inc|Corp|Corporation|Group|Securities|Research|Analytics|Technologies|Telecom|Mobile|"
@@ -130,7 +127,7 @@ def find_facts(body: list[str], comment_texts: list[str], config: Config, publis
     used_ids: set[str] = set()
     dates: list[str] = []
     for paragraph in body:
-        dates += [m.group(0) for m in (*_FULL_DATE.finditer(paragraph), *_DAY_NO_YEAR.finditer(paragraph))]
+        dates += [m.group(0) for m in (*FULL_DATE.finditer(paragraph), *DAY_WITHOUT_YEAR.finditer(paragraph))]
         for sentence in sentences(paragraph):
             voices = _attributions(sentence, config)
             for voice in voices:
@@ -146,7 +143,7 @@ def find_facts(body: list[str], comment_texts: list[str], config: Config, publis
                     source=said_by,
                     companies=_mentions(config.companies, sentence),
                     status=_status(sentence),
-                    event_date=_event_date(sentence),
+                    event_date=iso_date(sentence) or iso_month(sentence),
                 )
             )
     known = {n.casefold() for e in config.companies.entries + config.sources.entries for n in [e.name, *e.aliases]}
@@ -235,19 +232,6 @@ def _status(sentence: str) -> str:
     if _FORECAST.search(sentence):
         return "forecast"
     return "reported"
-
-
-def _event_date(sentence: str) -> str | None:
-    months = {m: i for i, m in enumerate(_MONTHS.split("|"), 1)}
-    full = _FULL_DATE.search(sentence)
-    if full:
-        if full.group(1):
-            return f"{full.group(3)}-{months[full.group(1)]:02d}-{int(full.group(2)):02d}"
-        return full.group(0)
-    month = _MONTH_YEAR.search(sentence)
-    if month:
-        return f"{month.group(2)}-{months[month.group(1)]:02d}"
-    return None
 
 
 def _claim_id(sentence: str, used: set[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..text import normalise
 from .comments import CommentsFound, find_comments
+from .datetext import iso_date
 
 TITLE_LIMIT = 200  # a longer first line is a whole paragraph (or page) glued to the headline
 
@@ -35,18 +36,6 @@ _FURNITURE = re.compile(
 # "【Phoneauto News】" or "[Mobile China News]": the site naming itself at the start of the text.
 _SELF_NAMED = re.compile(r"^\s*[【\[]\s*([^】\]]{2,40}?)\s*[】\]]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'(])")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-# "December 11, 2017", "Dec 11, 2017", "11 December 2017", "2017-12-11"
-_DATE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}}) (?P<m2>{_MONTH}),? (?P<y2>\d{{4}})|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))\b"
-)
 # A byline or dateline under the headline: "Posted on December 11, 2017 by Alex", "By Dana | Dec 11, 2017".
 _BYLINE = re.compile(
     r"^(posted|published|updated|by|written by|from)\b|^[A-Z][\w .'-]{1,40}, \d{1,2} \w+ \d{4}\.?$", re.I
@@ -90,7 +79,7 @@ def split(text: str) -> Parts:
         if _FURNITURE.match(stripped) or _MENU.match(stripped):
             continue
         if not body and _BYLINE.match(stripped) and len(stripped) < 160:
-            published = published or _iso_date(stripped)
+            published = published or iso_date(stripped)
             continue  # who wrote it and when: not the article's text
         if not body and _repeats_headline(stripped, title):
             continue  # the headline again (page title, social title, subtitle)
@@ -120,17 +109,6 @@ def _headline_line(lines: list[str], first: int, end: int) -> int:
         if len(line.split()) >= 4 and not _MENU.match(line) and not _BYLINE.match(line):
             return i
     return first
-
-
-def _iso_date(line: str) -> str | None:
-    match = _DATE.search(line)
-    if not match:
-        return None
-    if match.group("y3"):
-        return match.group(0)
-    year, month, day = (match.group(f"{k}1") or match.group(f"{k}2") for k in "ymd")
-    number = _MONTHS.get(month[:3].lower())
-    return f"{year}-{number:02d}-{int(day):02d}" if number and 1 <= int(day) <= 31 else None
 
 
 def _title(headline: str, notes: list[str]) -> tuple[str, str]:
