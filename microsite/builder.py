@@ -41,9 +41,9 @@ _COPY_AGAIN = b""
 
 
 class Builder:
-    def __init__(self, site_dir: Path, out_dir: Path):
+    def __init__(self, site_dir: Path, out_dir: Path, base_url: str | None = None):
         self.site_dir, self.out_dir = site_dir, out_dir
-        self.loader = SiteLoader(site_dir)
+        self.loader = SiteLoader(site_dir, base_url)
         self.templates = render.Templates(site_dir)
         # After a good build: every output path and a digest of what it was made from.
         self._built: dict[str, bytes] | None = None
@@ -126,7 +126,8 @@ class _Digests:
 
     def page(self, page: Page) -> bytes:
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(page.path.encode() + b"\0" + self.site.digest + self.templates.digest(page.template))
+        made_by = self.templates.digest(page.template) if page.template else page.maker.encode()
+        digest.update(page.path.encode() + b"\0" + self.site.digest + made_by)
         if page.shows is None:
             digest.update(self.every_article)
         else:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import urls
 from .errors import BuildFailed
 
 
@@ -20,6 +21,12 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="check the content and write the site")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site in the site folder)")
+    build.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="the address the site is published at, in place of site.yaml's base_url",
+    )
 
     commands.add_parser("check", help="check the content and write nothing")
 
@@ -32,8 +39,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site in the site folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--base-url", type=_base_url, metavar="URL", help="in place of site.yaml's base_url")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     return top
+
+
+def _base_url(value: str) -> str:
+    try:
+        return urls.normalise_base_url(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .commands.build import build
 
-            result = build(site_dir, out_dir)
+            result = build(site_dir, out_dir, args.base_url)
             print(f"Built {result.pages} pages ({result.articles} articles) into {out_dir} in {result.seconds:.2f}s")
         elif args.command == "check":
             from .commands.check import check, summary
@@ -66,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             from .commands.serve import PortInUse, serve
 
             try:
-                serve(site_dir, out_dir, args.host, args.port, args.open)
+                serve(site_dir, out_dir, args.host, args.port, args.open, args.base_url)
             except PortInUse as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1

@@ -6,6 +6,7 @@ comments are found verbatim in their capture, ids and slugs are unique.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,9 @@ class SiteLoader:
     site.yaml changed, since its names resolve in the registries. The rules that span
     pages (unique names, relations) run on every load: they are cheap."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, base_url: str | None = None):
         self.site_dir = site_dir
+        self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
         self.captures = CaptureStore(site_dir / "seeds")
         self._md = markdown_renderer()
         self._config_signature: tuple | None = None
@@ -114,7 +116,11 @@ class SiteLoader:
         if not config.settings.build_drafts:  # checked like every page, then left out of the site
             articles = [article for article in articles if not article.draft]
         articles.sort(key=Article.sort_key)
-        site = Site(config.settings, articles, config.companies.entries, config.sources.entries, digest=config_digest)
+        settings, digest = config.settings, config_digest
+        if self.base_url:
+            settings = dataclasses.replace(settings, base_url=self.base_url)
+            digest = hashlib.blake2b(digest + self.base_url.encode(), digest_size=16).digest()
+        site = Site(settings, articles, config.companies.entries, config.sources.entries, digest=digest)
         relations.link(site)
         return site
 

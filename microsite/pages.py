@@ -9,6 +9,7 @@ stale in the preview (tests/test_incremental.py compares with full builds).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import timeline, urls
@@ -18,9 +19,16 @@ from .model import Article, Site
 @dataclass
 class Page:
     path: str  # site-root-relative output path
-    template: str
+    template: str | None  # a Jinja2 template, or None for a file that `make` writes
     context: dict = field(default_factory=dict)
     shows: tuple[Article, ...] | None = ()  # None: every article (lists, indexes, the timeline)
+    # Data files (JSON, CSV) are made in Python, not templated: make(site, **context) -> text.
+    make: Callable[..., str] | None = None
+
+    @property
+    def maker(self) -> str:
+        """What makes the file, by name: its template, or the function that writes it."""
+        return self.template or f"{self.make.__module__}.{self.make.__qualname__}"
 
 
 def site_pages(site: Site) -> list[Page]:

@@ -39,7 +39,7 @@ def template_dirs(site_dir: Path) -> list[Path]:
 def environment(site_dir: Path) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
-        autoescape=True,
+        autoescape=_escaped,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -48,6 +48,11 @@ def environment(site_dir: Path) -> Environment:
     env.globals.update(href=_href, quote_href=_quote_href, comment_href=_comment_href, segments=highlight.segments)
     env.filters["plural"] = plural
     return env
+
+
+def _escaped(name: str | None) -> bool:
+    # HTML and XML (the feed, the sitemap) are escaped; plain text such as robots.txt is not.
+    return not (name or "").endswith(".txt")
 
 
 class Templates:
@@ -130,6 +135,8 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 
 def render(env: Environment, site: Site, page: Page) -> str:
+    if page.make is not None:
+        return page.make(site, **page.context)
     template = env.get_template(page.template)
     return template.render(site=site, page_path=page.path, urls=urls, **page.context)
 

@@ -79,6 +79,25 @@ def comment_in_capture(article_slug: str, comment: Comment) -> str:
     return f"{capture(article_slug)}#{comment_anchor(comment.id)}"
 
 
+def absolute(path: str, base_url: str | None) -> str | None:
+    """The full address of a page, for feeds, sitemaps and canonical links; None without a base_url.
+
+    A folder's index.html is written as the folder, the address people share."""
+    if not base_url:
+        return None
+    if path == HOME or path.endswith("/" + HOME):
+        path = path[: -len(HOME)]
+    return base_url + path
+
+
+def normalise_base_url(value: str) -> str:
+    """A base_url as given on the command line: a web address, ending in a slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"`{value}` is not a web address: give one like https://user.github.io/repo/")
+    return parts.geturl().rstrip("/") + "/"
+
+
 def root_path(base_url: str | None) -> str:
     """The path the site is served under: '/' at a domain root, '/repo/' on a project site."""
     path = urlsplit(base_url).path if base_url else "/"

@@ -7,5 +7,5 @@ from pathlib import Path
 from ..builder import Builder, BuildResult
 
 
-def build(site_dir: Path, out_dir: Path) -> BuildResult:
-    return Builder(site_dir, out_dir).build()
+def build(site_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
+    return Builder(site_dir, out_dir, base_url).build()

@@ -18,12 +18,12 @@ from ..errors import BuildFailed, OutputRefused, Problem, display_path
 from ..render import plural
 
 
-def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: bool) -> None:
+def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: bool, base_url: str | None = None) -> None:
     from ..preview.server import PreviewServer, PreviewState  # only the preview needs tornado
     from ..preview.watch import SourceWatcher
 
     _check_port(host, port)
-    preview = Preview(Builder(site_dir, out_dir), PreviewState(out_dir))
+    preview = Preview(Builder(site_dir, out_dir, base_url), PreviewState(out_dir))
     preview.rebuild(set(), first=True)  # an output folder the build may not replace stops the server here
     server = preview.server = PreviewServer(preview.state)
     project_dirs = [render.PROJECT_DIR / "templates", render.PROJECT_DIR / "static"]
