@@ -12,8 +12,21 @@ from pathlib import Path
 from .dates import PartialDate
 
 
-@dataclass(eq=False)
-class Company:
+class Linked:
+    """The model is a graph (articles name companies, which list articles): a repr names one node only.
+
+    A generated repr would print the whole graph, which a failing test or a traceback would try to show."""
+
+    def __repr__(self) -> str:
+        for key in ("slug", "id", "name"):
+            value = getattr(self, key, None)
+            if value is not None:
+                return f"<{type(self).__name__} {value!r}>"
+        return f"<{type(self).__name__}>"
+
+
+@dataclass(eq=False, repr=False)
+class Company(Linked):
     name: str
     slug: str
     kind: str
@@ -37,8 +50,8 @@ class Company:
         return max(dates, key=PartialDate.sort_key) if dates else None
 
 
-@dataclass(eq=False)
-class Source:
+@dataclass(eq=False, repr=False)
+class Source(Linked):
     name: str
     slug: str | None  # None for an unnamed source, which has no page of its own
     kind: str
@@ -54,8 +67,8 @@ class Source:
         return self.slug is not None
 
 
-@dataclass(eq=False)
-class SourceUse:
+@dataclass(eq=False, repr=False)
+class SourceUse(Linked):
     """A source as one article uses it."""
 
     source: Source
@@ -63,8 +76,8 @@ class SourceUse:
     article: Article | None = field(default=None, repr=False)
 
 
-@dataclass(eq=False)
-class Claim:
+@dataclass(eq=False, repr=False)
+class Claim(Linked):
     id: str
     statement: str
     quote: str
@@ -76,8 +89,8 @@ class Claim:
     article: Article = field(repr=False)
 
 
-@dataclass(eq=False)
-class Comment:
+@dataclass(eq=False, repr=False)
+class Comment(Linked):
     id: str
     author: str | None
     text: str
@@ -91,8 +104,8 @@ class Comment:
     replies: list[Comment] = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class Comments:
+@dataclass(eq=False, repr=False)
+class Comments(Linked):
     digest: str
     items: list[Comment]  # every comment, in the capture's order
 
@@ -112,8 +125,8 @@ class Passage:
     label: str
 
 
-@dataclass(eq=False)
-class Capture:
+@dataclass(eq=False, repr=False)
+class Capture(Linked):
     slug: str  # the slug of the article that summarises it
     filename: str
     path: Path
@@ -121,14 +134,14 @@ class Capture:
     passages: list[Passage] = field(default_factory=list)
 
 
-@dataclass(eq=False)
-class Related:
+@dataclass(eq=False, repr=False)
+class Related(Linked):
     article: Article
     reasons: list[str]
 
 
-@dataclass(eq=False)
-class Article:
+@dataclass(eq=False, repr=False)
+class Article(Linked):
     slug: str
     file: Path
     title: str
@@ -164,8 +177,8 @@ class SiteSettings:
     build_drafts: bool = True
 
 
-@dataclass(eq=False)
-class Site:
+@dataclass(eq=False, repr=False)
+class Site(Linked):
     settings: SiteSettings
     articles: list[Article]  # newest first
     companies: list[Company]  # the whole registry, in its order
