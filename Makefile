@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build check test lint format clean
+.PHONY: serve build deploy check test lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ $(NODE_STAMP): package.json package-lock.json
 serve: $(STAMP)
 	$(BIN)/python build.py serve
 
+# BASE_URL=https://USER.github.io/REPO/ stands in for site.yaml's base_url (the Pages workflow sets it).
 build: $(STAMP)
-	$(BIN)/python build.py build
+	$(BIN)/python build.py build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+# Builds afresh and publishes to the gh-pages branch of origin (README: Publishing to GitHub Pages).
+deploy: $(STAMP)
+	$(BIN)/python build.py deploy $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: $(STAMP)
 	$(BIN)/python build.py check

@@ -41,6 +41,19 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--base-url", type=_base_url, metavar="URL", help="in place of site.yaml's base_url")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
+    deploy = commands.add_parser("deploy", help="build afresh and publish the site to a gh-pages branch")
+    deploy.add_argument("--out", type=Path, metavar="DIR", help="also keep the build in DIR (default: a temp folder)")
+    deploy.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="the address the site is published at, in place of site.yaml's base_url",
+    )
+    deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="the branch to publish to (default: gh-pages)")
+    deploy.add_argument("--message", metavar="TEXT", help="the commit message (default: names the source commit)")
+    deploy.add_argument("--no-push", action="store_true", help="commit the branch locally and push nothing")
     return top
 
 
@@ -93,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
             print(failed.report(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        elif args.command == "deploy":
+            from .commands.deploy import deploy
+
+            out = args.out.resolve() if args.out else None
+            push = not args.no_push
+            print(deploy(site_dir, out, args.base_url, args.remote, args.branch, args.message, push).report())
         print("\nStopped.", file=sys.stderr)
         return 130
     return 0
