@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render, urls
+from . import render, search, urls
 from .errors import BuildFailed
 from .files import signature, unchanged
 from .loader import SiteLoader
 from .model import Site
 from .pages import Page, site_pages
-from .writer import MARKER, atomic_output, check_destination, in_place_output
+from .writer import MARKER, Output, atomic_output, check_destination, in_place_output
 
 
 @dataclass
@@ -35,6 +35,8 @@ class BuildResult:
     written: list[str] = field(default_factory=list)  # output paths written or replaced
     removed: list[str] = field(default_factory=list)  # output paths deleted
     full: bool = True  # False: an incremental rebuild in place
+    base_url: str | None = None  # the address the site was built for, if any
+    search_seconds: float | None = None  # how long Pagefind took to index the pages; None: it did not run
 
 
 _COPY_AGAIN = b""
@@ -75,9 +77,12 @@ class Builder:
                     out.write_text(path, html)
                 for path, source in copies.items():
                     out.copy(source, path)
+                # Indexed before the swap: a failed index leaves the previous site in place.
+                search_seconds = search.index(out.root) if site.settings.search else None
             written, removed = [*rendered, *copies], []
         else:
             copied = [path for path in copies if plan[path] is _COPY_AGAIN or previous.get(path) != plan[path]]
+            # Only paths of the plan are ever removed: Pagefind's files are not in it, so they stay.
             removed = [path for path in previous if path not in plan]
             written = [*rendered, *copied]
             self._built = None  # should writing fail half-way, the next build is a full one
@@ -88,6 +93,7 @@ class Builder:
                 out.copy(copies[path], path)
             for path in removed:
                 out.remove(path)
+            search_seconds = _update_search_index(site, out, [*written, *removed])
         self._built = plan
         return BuildResult(
             self.out_dir,
@@ -98,6 +104,8 @@ class Builder:
             written=written,
             removed=removed,
             full=previous is None,
+            base_url=site.settings.base_url,
+            search_seconds=search_seconds,
         )
 
     def _render(self, site: Site, pages: list[Page]) -> dict[str, str]:
@@ -134,6 +142,17 @@ class _Digests:
             for article in page.shows:
                 digest.update(article.slug.encode() + b"\0" + article.fingerprint)
         return digest.digest()
+
+
+def _update_search_index(site: Site, out: Output, changed: list[str]) -> float | None:
+    """After a rebuild in place: index again when a page changed, into a new folder swapped in whole."""
+    if not site.settings.search:
+        out.remove_folder(search.BUNDLE)
+        return None
+    if (out.root / search.BUNDLE).is_dir() and not any(path.endswith(".html") for path in changed):
+        return None  # Pagefind reads only the HTML pages
+    with out.replacing_folder(search.BUNDLE) as fresh:
+        return search.index(out.root, fresh)
 
 
 def _copies(site: Site, static_dirs: list[Path]) -> dict[str, Path]:

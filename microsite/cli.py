@@ -74,10 +74,18 @@ def main(argv: list[str] | None = None) -> int:
 
             result = build(site_dir, out_dir, args.base_url)
             print(f"Built {result.pages} pages ({result.articles} articles) into {out_dir} in {result.seconds:.2f}s")
+            if not result.base_url:
+                print(
+                    "note: no base_url, so no feed.xml, sitemap.xml or canonical links: set base_url in site.yaml "
+                    "or pass --base-url to publish the site"
+                )
         elif args.command == "check":
-            from .commands.check import check, summary
+            from .commands.check import check, notes, summary
 
-            print(summary(check(site_dir)))
+            site = check(site_dir)
+            print(summary(site))
+            for line in notes(site, site_dir):  # never a failure: the exit status stays 0
+                print(line)
         elif args.command == "ingest":
             from .commands.ingest import ingest
 
@@ -98,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
             except PortInUse as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1
+        elif args.command == "deploy":
+            from .commands.deploy import deploy
+
+            out = args.out.resolve() if args.out else None
+            push = not args.no_push
+            print(deploy(site_dir, out, args.base_url, args.remote, args.branch, args.message, push).report())
         else:
             parser().print_help()
             return 2
@@ -106,12 +120,6 @@ def main(argv: list[str] | None = None) -> int:
             print(failed.report(), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        elif args.command == "deploy":
-            from .commands.deploy import deploy
-
-            out = args.out.resolve() if args.out else None
-            push = not args.no_push
-            print(deploy(site_dir, out, args.base_url, args.remote, args.branch, args.message, push).report())
         print("\nStopped.", file=sys.stderr)
         return 130
     return 0

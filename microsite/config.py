@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from . import yamlfile
 from .errors import Problem
-from .model import Company, SiteSettings, Source
+from .model import Company, SiteSettings, Source, StoryInfo
 from .reader import read_text
 from .schema import SiteFile
 from .text import fold, slugify
@@ -83,8 +83,34 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
             aliases=list(entry.aliases),
         )
         problems += _register(sources, source, ("sources", index), file, text)
-    settings = SiteSettings(parsed.title, parsed.description, parsed.base_url, parsed.language, parsed.build_drafts)
+    stories, story_problems = _story_registry(parsed.stories, file, text)
+    problems += story_problems
+    settings = SiteSettings(
+        parsed.title, parsed.description, parsed.base_url, parsed.language, parsed.build_drafts, search=parsed.search
+    )
+    settings.stories = stories
     return Config(file, settings, companies, sources), problems
+
+
+def _story_registry(entries: list, file: Path, text: str) -> tuple[tuple[StoryInfo, ...], list[Problem]]:
+    """The `stories` registry: a title (and summary) for each story id, each id once."""
+    stories: dict[str, StoryInfo] = {}
+    problems = []
+    for index, entry in enumerate(entries):
+        if entry.id in stories:
+            first = yamlfile.line_of(text, ("stories", stories[entry.id].index))
+            problems.append(
+                Problem(
+                    file,
+                    f"the story `{entry.id}` is registered twice (first on line {first})",
+                    line=yamlfile.line_of(text, ("stories", index)),
+                    field=f"stories[{index}].id",
+                    hint="keep one entry per story id: merge the two",
+                )
+            )
+            continue
+        stories[entry.id] = StoryInfo(entry.id, entry.title, entry.summary, index)
+    return tuple(stories.values()), problems
 
 
 def _register(registry: Registry, entry, loc: tuple, file: Path, text: str) -> list[Problem]:

@@ -57,6 +57,10 @@ class PartialDate:
             return f"{_MONTHS[self.month]} {self.year}"
         return str(self.year)
 
+    def timestamp(self) -> str:
+        """The period's first moment, where a format demands a full timestamp (Atom)."""
+        return f"{self.year:04d}-{self.month or 1:02d}-{self.day or 1:02d}T00:00:00Z"
+
     def sort_key(self) -> tuple[int, int, int]:
         """Less precise dates sort first within their period ('Dec 2017' before '8 Dec 2017')."""
         return (self.year, self.month or 0, self.day or 0)

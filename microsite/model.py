@@ -159,6 +159,8 @@ class Article(Linked):
     capture: Capture
     fingerprint: bytes = field(default=b"", repr=False)  # changes whenever the page or its capture does
     related: list[Related] = field(default_factory=list)
+    # The other reports of its story, each compared with this one (microsite/stories.py PeerReport).
+    story_peers: list = field(default_factory=list)
 
     def sort_key(self) -> tuple:
         """Newest first; undated pages last; ties by title."""
@@ -168,6 +170,16 @@ class Article(Linked):
         return (0, (-year, -month, -day), self.title.casefold())
 
 
+@dataclass(frozen=True)
+class StoryInfo:
+    """A story as site.yaml's `stories` registry names it."""
+
+    id: str
+    title: str
+    summary: str | None = None
+    index: int = 0  # its place in the registry, to find its line for a note
+
+
 @dataclass
 class SiteSettings:
     title: str
@@ -175,6 +187,8 @@ class SiteSettings:
     base_url: str | None
     language: str
     build_drafts: bool = True
+    stories: tuple[StoryInfo, ...] = ()  # the registry, in its order
+    search: bool = True
 
 
 @dataclass(eq=False, repr=False)
@@ -185,6 +199,11 @@ class Site(Linked):
     sources: list[Source]  # the whole registry, in its order
     anonymous_sources: list[SourceUse] = field(default_factory=list)
     digest: bytes = field(default=b"", repr=False)  # changes whenever site.yaml does
+    stories: list = field(default_factory=list)  # microsite/stories.py Story objects, first reported first
+
+    def story(self, story_id: str | None):
+        """The Story with this id, or None: for an article's page, which knows only its `story` key."""
+        return next((story for story in self.stories if story.id == story_id), None)
 
     # Computed once, on first use after loading: every page's footer and the indexes
     # read them, so recomputing them per page would grow with pages x claims.

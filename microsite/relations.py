@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import stories
 from .model import Article, Related, Site
 
 
@@ -33,6 +34,7 @@ def link(site: Site) -> None:
                 claim.source.claims.append(claim)
     for article in site.articles:
         article.related = related_articles(article, site.articles, mentions)
+    site.stories = stories.build(site)  # also sets each article's story_peers
 
 
 def _mentioned_companies(article: Article) -> list:
@@ -43,19 +45,16 @@ def _mentioned_companies(article: Article) -> list:
 
 
 def related_articles(article: Article, articles: list[Article], mentions: dict, limit: int = 6) -> list[Related]:
-    """Articles sharing a story, sources or companies, best first, each with its reasons.
+    """Articles sharing sources or companies (not a story), best first, each with its reasons.
 
     `mentions` maps id(article) to the companies it mentions, computed once for all."""
     mine_companies = set(mentions[id(article)])
     mine_sources = {u.source for u in article.sources if u.source.registered}
     scored = []
     for other in articles:
-        if other is article:
-            continue
+        if other is article or (article.story and other.story == article.story):
+            continue  # the story's other reports have their own section, "Same story elsewhere"
         reasons, score = [], 0
-        if article.story and other.story == article.story:
-            reasons.append("same story")
-            score += 10
         shared_sources = [u.source for u in other.sources if u.source in mine_sources]
         if shared_sources:
             reasons.append("cites " + ", ".join(s.name for s in shared_sources))

@@ -20,7 +20,7 @@ from jinja2 import (
     pass_context,
 )
 
-from . import highlight, urls
+from . import highlight, structured, urls
 from .errors import Problem
 from .files import signature, unchanged
 from .model import Site
@@ -45,7 +45,14 @@ def environment(site_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(href=_href, quote_href=_quote_href, comment_href=_comment_href, segments=highlight.segments)
+    env.globals.update(
+        href=_href,
+        absolute_url=_absolute_url,
+        quote_href=_quote_href,
+        comment_href=_comment_href,
+        segments=highlight.segments,
+        structured_data=structured.article,
+    )
     env.filters["plural"] = plural
     return env
 
@@ -118,6 +125,13 @@ def _same_files(before: list, now: list) -> bool:
 def _href(context, target, anchor: str | None = None) -> str:
     path = urls.path_for(target) + (f"#{anchor}" if anchor else "")
     return urls.relative(path, context["page_path"])
+
+
+@pass_context
+def _absolute_url(context, target=None) -> str | None:
+    """The full address of `target` (default: this page) from base_url; None when the site has none."""
+    path = context["page_path"] if target is None else urls.path_for(target)
+    return urls.absolute(path, context["site"].settings.base_url)
 
 
 @pass_context

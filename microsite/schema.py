@@ -79,14 +79,22 @@ class SourceEntry(Strict):
     affiliation: OptionalText = None
 
 
+class StoryEntry(Strict):
+    id: Slug  # the `story` key its pages share
+    title: Text
+    summary: OptionalText = None
+
+
 class SiteFile(Strict):
     title: Text
     description: Text
     base_url: Url = None
     language: Text = "en"
     build_drafts: bool = True  # drafts are built, marked as drafts; false leaves them out of the site
+    search: bool = True  # a Pagefind full-text index, a search page and a search box; false leaves all three out
     companies: list[CompanyEntry]
     sources: list[SourceEntry]
+    stories: list[StoryEntry] = []  # titles and summaries for `story` keys; optional
 
     @field_validator("base_url")
     @classmethod

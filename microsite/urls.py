@@ -16,6 +16,19 @@ TIMELINE = "timeline.html"
 COMPANIES = "companies/index.html"
 SOURCES = "sources/index.html"
 NOT_FOUND = "404.html"
+# Data for researchers (microsite/exports.py, microsite/citations.py) and the page that documents it.
+DATA = "data/index.html"
+DATA_ARTICLES = "data/articles.json"
+DATA_CLAIMS_JSON = "data/claims.json"
+DATA_CLAIMS_CSV = "data/claims.csv"
+DATA_TIMELINE = "data/timeline.json"
+DATA_CITATIONS_CSL = "data/citations.json"
+DATA_CITATIONS_BIBTEX = "data/citations.bib"
+SEARCH = "search.html"
+SEARCH_BUNDLE = "pagefind"  # the folder Pagefind writes its index and UI into
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 STATIC = "static"
 
 
@@ -31,12 +44,24 @@ def capture_text(slug: str) -> str:
     return f"captures/{slug}.txt"
 
 
+def citation_csl(slug: str) -> str:
+    return f"cite/{slug}.json"
+
+
+def citation_bibtex(slug: str) -> str:
+    return f"cite/{slug}.bib"
+
+
 def company(slug: str) -> str:
     return f"companies/{slug}.html"
 
 
 def source(slug: str) -> str:
     return f"sources/{slug}.html"
+
+
+def story(story_id: str) -> str:
+    return f"stories/{story_id}.html"
 
 
 # Anchors inside pages: a claim's row, its quote in the capture, a comment.

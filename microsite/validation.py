@@ -19,7 +19,12 @@ _MODELS: dict[str, dict[str, type[BaseModel]]] = {
         "comments": schema.CommentsEntry,
         "items": schema.CommentEntry,
     },
-    "site": {"": schema.SiteFile, "companies": schema.CompanyEntry, "sources": schema.SourceEntry},
+    "site": {
+        "": schema.SiteFile,
+        "companies": schema.CompanyEntry,
+        "sources": schema.SourceEntry,
+        "stories": schema.StoryEntry,
+    },
 }
 _DOCS = "see docs/content-format.md"
 

@@ -42,6 +42,32 @@ class Output:
             folder.rmdir()
             folder = folder.parent
 
+    def remove_folder(self, name: str) -> None:
+        """Delete a folder a tool wrote whole, such as Pagefind's index."""
+        shutil.rmtree(self.root / name, ignore_errors=True)
+
+    @contextmanager
+    def replacing_folder(self, name: str):
+        """Yield a fresh folder inside the output; once filled, it replaces the folder `name` whole.
+
+        A reader finds the old folder or the new one (for the instant between two renames, none), never
+        one half written."""
+        temp = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=self.root))
+        try:
+            yield temp
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        os.chmod(temp, 0o755)
+        target = self.root / name
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=self.root))
+            os.replace(target, old / name)
+        os.replace(temp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
     @contextmanager
     def _replacing(self, path: str):
         target = self.root / path

@@ -295,5 +295,8 @@ PAGE_KINDS = {
     "company": "companies/huawei.html",
     "source-index": "sources/index.html",
     "source": "sources/bloomberg.html",
+    "data": "data/index.html",
+    "search": "search.html?q=Verizon",
+    "story": "stories/us-carrier-talks-2017.html",
     "404": "no/such/page.html",
 }

@@ -14,6 +14,8 @@ from microsite import files
 from microsite.builder import Builder
 from microsite.commands.build import build
 from microsite.errors import BuildFailed
+from microsite.loader import load_site
+from microsite.pages import site_pages
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -157,6 +159,15 @@ def test_an_edited_article_renders_its_pages_and_the_pages_that_list_it(two_stor
             "sources/index.html",
             "sources/bloomberg.html",
             "sources/phonearena.html",
+            "cite/talks.bib",
+            "cite/talks.json",
+            # the site-wide exports list every article
+            "data/articles.json",
+            "data/claims.json",
+            "data/claims.csv",
+            "data/timeline.json",
+            "data/citations.json",
+            "data/citations.bib",
         ]
     )
     assert "articles/other.html" not in result.written and "companies/xiaomi.html" not in result.written
@@ -173,7 +184,8 @@ def test_a_changed_template_renders_the_pages_that_use_it(two_stories):
     # base.html is used by every page, through {% extends %}.
     two_stories.write("templates/base.html", (PROJECT / "templates/base.html").read_text(encoding="utf-8") + "\n")
     result = builder.build()
-    assert len(result.rendered) == result.pages
+    templated = [page.path for page in site_pages(load_site(two_stories.root)) if page.template]
+    assert sorted(result.rendered) == sorted(path for path in templated if not path.endswith(".txt"))  # not robots.txt
 
 
 def test_a_changed_stylesheet_renders_nothing_and_is_copied(two_stories, monkeypatch):
@@ -195,6 +207,8 @@ def test_a_removed_article_takes_its_pages_with_it(two_stories):
         "articles/other.html",
         "captures/other.html",
         "captures/other.txt",
+        "cite/other.bib",
+        "cite/other.json",
         "companies/xiaomi.html",
     ]
     assert not (two_stories.root / "_site/articles/other.html").exists()

@@ -1,0 +1,200 @@
+"""How to cite an article: a CSL-JSON item and a BibTeX entry for each, and for the whole site.
+
+CSL-JSON is what Zotero, Pandoc (citeproc) and Mendeley read; BibTeX is what LaTeX reads.
+Both keep the publication date at its honest precision and point to the archived capture.
+Keys come from the slug, so they are unique in the site and stable between builds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import bibtexparser
+from bibtexparser import model as bib
+from bibtexparser.middlewares import MonthAbbreviationMiddleware
+from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+from . import urls
+from .exports import Field
+from .model import Article, Site
+
+# Sources of these kinds publish news: their articles are newspaper articles, the rest web pages.
+NEWS_KINDS = ("outlet", "wire")
+
+# & % $ # _ { } ~ ^ \ become LaTeX commands, and so does every character LaTeX has one for
+# (é becomes {\'e}); each replacement is braced so that BibTeX treats it as one letter.
+# Characters LaTeX has no command for (华为) are kept, for biber and UTF-8 LaTeX.
+_LATEX = UnicodeToLatexEncoder(
+    # A straight quotation mark stays one ({"}), not the closing quote ('') that LaTeX would print for it.
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, {ord('"'): '"'}), "defaults"],
+    non_ascii_only=False,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
+# Characters that would end a BibTeX field or start a command; a URL never needs them raw.
+_URL_UNSAFE = {ord(c): f"%{ord(c):02X}" for c in '{}\\" \t\r\n'}
+# Two spaces, not a tab, so that the entry fits a phone's width on the article page.
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+_FORMAT.block_separator = "\n"
+
+CSL_FIELDS = (
+    Field("id", "text", "The citation key: the article's slug.", "huawei-xiaomi-verizon-att-androidheadlines"),
+    Field(
+        "type",
+        "text",
+        "article-newspaper when the publisher is an outlet or a wire service in the source registry, else webpage.",
+        "article-newspaper",
+    ),
+    Field("title", "text", "The headline.", "Huawei & Xiaomi Talking Phone Partnerships With Verizon, AT&T"),
+    Field("container-title", "text", "The publisher's name; left out when unknown.", "Android Headlines"),
+    Field(
+        "issued",
+        "{date-parts}",
+        "The publication date at its precision: [[2017]], [[2017, 12]] or [[2017, 12, 8]]; left out when undated.",
+        '{"date-parts": [[2017, 12]]}',
+    ),
+    Field(
+        "URL",
+        "text",
+        "Where the article was published; left out when unknown.",
+        "https://www.androidheadlines.com/2017/12/huawei-xiaomi-verizon-att.html",
+    ),
+    Field(
+        "note",
+        "text",
+        "Where the archived capture is: its full address when the site has a base_url.",
+        "Archived capture: https://example.github.io/repo/captures/huawei-xiaomi-verizon-att-androidheadlines.html",
+    ),
+)
+
+BIBTEX_FIELDS = (
+    Field(
+        "@article / @misc",
+        "entry type",
+        "@article for a newspaper article (publisher an outlet or a wire), "
+        "@misc for anything else. The key is the article's slug.",
+        "@article{huawei-xiaomi-verizon-att-androidheadlines,",
+    ),
+    Field(
+        "title",
+        "LaTeX text",
+        "The headline, LaTeX-escaped, in double braces so that styles keep its capitals.",
+        "{Huawei {\\&} Xiaomi Talking Phone Partnerships With Verizon, AT{\\&}T}",
+    ),
+    Field("journal", "LaTeX text", "In @article: the publisher.", "Android Headlines"),
+    Field("howpublished", "LaTeX text", "In @misc: the publisher, when known.", "Huawei newsroom"),
+    Field(
+        "year, month",
+        "number, macro",
+        "The publication date at its precision: the month (jan … dec) only when known; both left out when undated.",
+        "year = {2017}, month = dec",
+    ),
+    Field("date", "ISO 8601", "The same date for biblatex, with the day when known.", "2017-12"),
+    Field(
+        "url",
+        "URL",
+        "Where the article was published; left out when unknown.",
+        "https://www.androidheadlines.com/2017/12/huawei-xiaomi-verizon-att.html",
+    ),
+    Field(
+        "note",
+        "LaTeX text",
+        "Where the archived capture is, as in CSL-JSON.",
+        "Archived capture: https://example.github.io/repo/captures/…",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What the article page's "Cite this" block shows."""
+
+    key: str
+    bibtex: str
+    bibtex_path: str
+    csl_path: str
+    capture_path: str
+    capture_url: str | None
+
+
+def for_article(site: Site, article: Article) -> Citation:
+    capture = urls.capture(article.slug)
+    return Citation(
+        key=article.slug,
+        bibtex=article_bibtex(site, article),
+        bibtex_path=urls.citation_bibtex(article.slug),
+        csl_path=urls.citation_csl(article.slug),
+        capture_path=capture,
+        capture_url=urls.absolute(capture, site.settings.base_url),
+    )
+
+
+def is_news(article: Article) -> bool:
+    return article.publisher is not None and article.publisher.kind in NEWS_KINDS
+
+
+def csl_item(site: Site, article: Article) -> dict:
+    item = {"id": article.slug, "type": "article-newspaper" if is_news(article) else "webpage", "title": article.title}
+    if article.publisher:
+        item["container-title"] = article.publisher.name
+    if article.published:
+        date = article.published
+        item["issued"] = {"date-parts": [[part for part in (date.year, date.month, date.day) if part]]}
+    if article.url:
+        item["URL"] = article.url
+    item["note"] = capture_note(site, article)
+    return item
+
+
+def capture_note(site: Site, article: Article) -> str:
+    capture = urls.capture(article.slug)
+    address = urls.absolute(capture, site.settings.base_url)
+    return f"Archived capture: {address}" if address else f"Archived capture in {site.settings.title}: {capture}"
+
+
+def article_csl_json(site: Site, article: Article) -> str:
+    return _json([csl_item(site, article)])
+
+
+def site_csl_json(site: Site) -> str:
+    return _json([csl_item(site, article) for article in site.articles])
+
+
+def article_bibtex(site: Site, article: Article) -> str:
+    return _bibtex([bibtex_entry(site, article)])
+
+
+def site_bibtex(site: Site) -> str:
+    return _bibtex([bibtex_entry(site, article) for article in site.articles])
+
+
+def bibtex_entry(site: Site, article: Article) -> bib.Entry:
+    # Text is LaTeX-escaped here; the url is left as it is, since BibTeX styles and biblatex read it verbatim.
+    fields = [bib.Field("title", "{" + latex(article.title) + "}")]  # inner braces keep the capitals
+    if article.publisher:
+        fields.append(bib.Field("journal" if is_news(article) else "howpublished", latex(article.publisher.name)))
+    if article.published:
+        fields.append(bib.Field("year", str(article.published.year)))
+        if article.published.month:
+            fields.append(bib.Field("month", article.published.month))  # written as the macro (dec) below
+        fields.append(bib.Field("date", article.published.iso()))
+    if article.url:
+        fields.append(bib.Field("url", article.url.translate(_URL_UNSAFE)))
+    fields.append(bib.Field("note", latex(capture_note(site, article))))
+    return bib.Entry("article" if is_news(article) else "misc", article.slug, fields)
+
+
+def latex(text: str) -> str:
+    return _LATEX.unicode_to_latex(text)
+
+
+def _bibtex(entries: list[bib.Entry]) -> str:
+    library = MonthAbbreviationMiddleware().transform(bibtexparser.Library(entries))
+    return bibtexparser.write_string(library, bibtex_format=_FORMAT).strip("\n") + "\n"
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
