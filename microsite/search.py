@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import cbor2
+
 from . import urls
 from .errors import BuildFailed, Problem
 
@@ -141,60 +143,15 @@ def _read(file: Path) -> list:
     raw = gzip.decompress(file.read_bytes())
     if not raw.startswith(_SIGNATURE):
         raise _UnknownFormat
-    value, end = _cbor_decode(raw, len(_SIGNATURE))
-    if end != len(raw) or _cbor_encode(value) != raw[len(_SIGNATURE) :] or not isinstance(value, list):
+    body = raw[len(_SIGNATURE) :]
+    try:
+        value = cbor2.loads(body)
+    except cbor2.CBORDecodeError:
+        raise _UnknownFormat from None
+    if not isinstance(value, list) or cbor2.dumps(value) != body:
         raise _UnknownFormat  # only what would be written back exactly is rewritten
     return value
 
 
 def _pack(value: list) -> bytes:
-    return gzip.compress(_SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0)
-
-
-def _cbor_decode(data: bytes, at: int) -> tuple[object, int]:
-    """The part of CBOR Pagefind uses: unsigned integers, byte and text strings, arrays."""
-    major, info = data[at] >> 5, data[at] & 0x1F
-    at += 1
-    if info < 24:
-        number = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        number, at = int.from_bytes(data[at : at + size], "big"), at + size
-    else:
-        raise _UnknownFormat
-    if major == 0:
-        return number, at
-    if major in (2, 3):
-        raw, at = data[at : at + number], at + number
-        return (raw if major == 2 else raw.decode("utf-8")), at
-    if major == 4:
-        items = []
-        for _ in range(number):
-            item, at = _cbor_decode(data, at)
-            items.append(item)
-        return items, at
-    raise _UnknownFormat
-
-
-def _cbor_encode(value) -> bytes:
-    if isinstance(value, bool):
-        raise _UnknownFormat
-    if isinstance(value, int):
-        return _cbor_head(0, value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(item) for item in value)
-    raise _UnknownFormat
-
-
-def _cbor_head(major: int, number: int) -> bytes:
-    if number < 24:
-        return bytes([major << 5 | number])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if number < 1 << (8 * size):
-            return bytes([major << 5 | info]) + number.to_bytes(size, "big")
-    raise _UnknownFormat
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
