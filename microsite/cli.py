@@ -21,12 +21,7 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="check the content and write the site")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site in the site folder)")
-    build.add_argument(
-        "--base-url",
-        type=_base_url,
-        metavar="URL",
-        help="the address the site is published at, in place of site.yaml's base_url",
-    )
+    _add_base_url(build)
 
     commands.add_parser("check", help="check the content and write nothing")
 
@@ -39,22 +34,26 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: _site in the site folder)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    serve.add_argument("--base-url", type=_base_url, metavar="URL", help="in place of site.yaml's base_url")
+    _add_base_url(serve)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
     deploy = commands.add_parser("deploy", help="build afresh and publish the site to a gh-pages branch")
     deploy.add_argument("--out", type=Path, metavar="DIR", help="also keep the build in DIR (default: a temp folder)")
-    deploy.add_argument(
-        "--base-url",
-        type=_base_url,
-        metavar="URL",
-        help="the address the site is published at, in place of site.yaml's base_url",
-    )
+    _add_base_url(deploy)
     deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch to publish to (default: gh-pages)")
     deploy.add_argument("--message", metavar="TEXT", help="the commit message (default: names the source commit)")
     deploy.add_argument("--no-push", action="store_true", help="commit the branch locally and push nothing")
     return top
+
+
+def _add_base_url(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="the address the site is published at, in place of site.yaml's base_url",
+    )
 
 
 def _base_url(value: str) -> str:

@@ -86,9 +86,14 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
     stories, story_problems = _story_registry(parsed.stories, file, text)
     problems += story_problems
     settings = SiteSettings(
-        parsed.title, parsed.description, parsed.base_url, parsed.language, parsed.build_drafts, search=parsed.search
+        parsed.title,
+        parsed.description,
+        parsed.base_url,
+        parsed.language,
+        parsed.build_drafts,
+        stories=stories,
+        search=parsed.search,
     )
-    settings.stories = stories
     return Config(file, settings, companies, sources), problems
 
 

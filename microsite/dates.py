@@ -11,6 +11,17 @@ _MONTHS = [calendar.month_abbr[m] for m in range(13)]
 _MONTH_NAMES = [calendar.month_name[m] for m in range(13)]
 
 
+def earliest(dates) -> PartialDate | None:
+    """The first of some dates (None among them ignored), or None."""
+    known = [d for d in dates if d]
+    return min(known, key=PartialDate.sort_key) if known else None
+
+
+def latest(dates) -> PartialDate | None:
+    known = [d for d in dates if d]
+    return max(known, key=PartialDate.sort_key) if known else None
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     year: int

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .dates import PartialDate
+from .dates import PartialDate, earliest, latest
 
 
 class Linked:
@@ -41,13 +41,11 @@ class Company(Linked):
 
     @property
     def first_mention(self) -> PartialDate | None:
-        dates = [a.published for a in self.articles if a.published]
-        return min(dates, key=PartialDate.sort_key) if dates else None
+        return earliest(a.published for a in self.articles)
 
     @property
     def last_mention(self) -> PartialDate | None:
-        dates = [a.published for a in self.articles if a.published]
-        return max(dates, key=PartialDate.sort_key) if dates else None
+        return latest(a.published for a in self.articles)
 
 
 @dataclass(eq=False, repr=False)
@@ -162,6 +160,14 @@ class Article(Linked):
     # The other reports of its story, each compared with this one (microsite/stories.py PeerReport).
     story_peers: list = field(default_factory=list)
 
+    @property
+    def mentioned_companies(self) -> list[Company]:
+        """Its companies, then those only its claims name."""
+        seen = list(self.companies)
+        for claim in self.claims:
+            seen += [c for c in claim.companies if c not in seen]
+        return seen
+
     def sort_key(self) -> tuple:
         """Newest first; undated pages last; ties by title."""
         if self.published is None:
@@ -203,7 +209,11 @@ class Site(Linked):
 
     def story(self, story_id: str | None):
         """The Story with this id, or None: for an article's page, which knows only its `story` key."""
-        return next((story for story in self.stories if story.id == story_id), None)
+        return self._stories_by_id.get(story_id)
+
+    @cached_property
+    def _stories_by_id(self) -> dict:  # first asked by a page, after relations.link set the stories
+        return {story.id: story for story in self.stories}
 
     # Computed once, on first use after loading: every page's footer and the indexes
     # read them, so recomputing them per page would grow with pages x claims.

@@ -15,7 +15,7 @@ def link(site: Site) -> None:
         source.cited_in.clear()
         source.claims.clear()
         source.published.clear()
-    mentions = {id(article): _mentioned_companies(article) for article in site.articles}
+    mentions = {id(article): article.mentioned_companies for article in site.articles}
     for article in site.articles:  # newest first, so every list below is too
         for company in mentions[id(article)]:
             company.articles.append(article)
@@ -35,13 +35,6 @@ def link(site: Site) -> None:
     for article in site.articles:
         article.related = related_articles(article, site.articles, mentions)
     site.stories = stories.build(site)  # also sets each article's story_peers
-
-
-def _mentioned_companies(article: Article) -> list:
-    seen = list(article.companies)
-    for claim in article.claims:
-        seen += [c for c in claim.companies if c not in seen]
-    return seen
 
 
 def related_articles(article: Article, articles: list[Article], mentions: dict, limit: int = 6) -> list[Related]:

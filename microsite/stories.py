@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .dates import PartialDate
+from .dates import PartialDate, earliest, latest
 from .model import Article, Claim, Company, Site, Source, StoryInfo
 from .text import fold, normalise, slugify
 
@@ -195,13 +195,11 @@ class Story:
 
     @property
     def first_published(self) -> PartialDate | None:
-        dates = [a.published for a in self.articles if a.published]
-        return min(dates, key=PartialDate.sort_key) if dates else None
+        return earliest(a.published for a in self.articles)
 
     @property
     def last_published(self) -> PartialDate | None:
-        dates = [a.published for a in self.articles if a.published]
-        return max(dates, key=PartialDate.sort_key) if dates else None
+        return latest(a.published for a in self.articles)
 
 
 # ---- building stories --------------------------------------------------------------------
@@ -234,7 +232,7 @@ def _story(story_id: str, articles: list[Article], entry: StoryInfo | None) -> S
     words = {id(claim): claim_words(claim) for article in articles for claim in article.claims}
     groups = _match_claims(articles, words)
     group_of = {id(claim): group for group in groups for claim in group}
-    mentions = {id(article): mentioned_companies(article) for article in articles}
+    mentions = {id(article): article.mentioned_companies for article in articles}
 
     reports = []
     for article in articles:
@@ -318,14 +316,6 @@ def _peer_report(article: Article, peer: Article, group_of: dict, mentions: dict
     )
 
 
-def mentioned_companies(article: Article) -> list[Company]:
-    """The article's companies, then those only its claims name."""
-    seen = list(article.companies)
-    for claim in article.claims:
-        seen += [c for c in claim.companies if c not in seen]
-    return seen
-
-
 def cited_sources(article: Article) -> list[Source]:
     """Whom the article cites, its own publisher aside: citing oneself adds nothing to compare."""
     own = source_key(article.publisher) if article.publisher else None
@@ -365,7 +355,7 @@ def suggestions(site: Site) -> list[Suggestion]:
     for article in site.articles:
         if article.story:
             sizes[article.story] = sizes.get(article.story, 0) + 1
-    mentions = {id(a): mentioned_companies(a) for a in site.articles}
+    mentions = {id(a): a.mentioned_companies for a in site.articles}
     words = {id(claim): claim_words(claim) for claim in site.claims}
     found = []
     for first, second in combinations(sorted(site.articles, key=lambda a: str(a.file)), 2):

@@ -83,6 +83,20 @@ A short summary.
 """
 
 
+# A second article with nothing in common with GOOD_PAGE but Xiaomi's registry entry.
+OTHER_CAPTURE = "Xiaomi opens a store in Paris\n\nThe store opens on Friday.\n"
+OTHER_PAGE = """\
+---
+title: Xiaomi opens a store in Paris
+published: 2018-05-20
+date_note: Dated by the test.
+seed: other.txt
+companies: [Xiaomi]
+---
+A store.
+"""
+
+
 class SiteFolder:
     """A throw-away site: site.yaml, content/ and seeds/ in a temporary folder."""
 

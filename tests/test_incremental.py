@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SiteFolder
+from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder
 
 from microsite import files
 from microsite.builder import Builder
@@ -119,19 +119,6 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
     os.utime(phonearena)
     result = builder.build()
     assert (result.rendered, result.written, result.removed) == ([], [], [])
-
-
-OTHER_CAPTURE = "Xiaomi opens a store in Paris\n\nThe store opens on Friday.\n"
-OTHER_PAGE = """\
----
-title: Xiaomi opens a store in Paris
-published: 2018-05-20
-date_note: Dated by the test.
-seed: other.txt
-companies: [Xiaomi]
----
-A store.
-"""
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL_SITE_YAML, PROJECT, SiteFolder, run_cli
+from conftest import MINIMAL_SITE_YAML, OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder, run_cli
 from html_tools import Element, parse_file
 
 from microsite import stories, urls
@@ -171,18 +171,6 @@ claims:
     status: forecast
 ---
 An echo.
-"""
-
-OTHER_CAPTURE = "Xiaomi opens a store in Paris\n\nThe store opens on Friday.\n"
-OTHER_PAGE = """\
----
-title: Xiaomi opens a store in Paris
-published: 2018-05-20
-date_note: Dated by the test.
-seed: other.txt
-companies: [Xiaomi]
----
-A store.
 """
 
 
