@@ -358,12 +358,8 @@ def suggestions(site: Site) -> list[Suggestion]:
     mentions = {id(a): a.mentioned_companies for a in site.articles}
     words = {id(claim): claim_words(claim) for claim in site.claims}
     found = []
-    for first, second in combinations(sorted(site.articles, key=lambda a: str(a.file)), 2):
+    for first, second in _close_in_time(site.articles):
         if first.story and first.story == second.story:
-            continue
-        if not (first.published and second.published):
-            continue
-        if days_apart(first.published, second.published) > SUGGEST_WITHIN_DAYS:
             continue
         companies = [c for c in mentions[id(first)] if c in mentions[id(second)]]
         if len(companies) < SUGGEST_SHARED_COMPANIES:
@@ -380,7 +376,21 @@ def suggestions(site: Site) -> list[Suggestion]:
             found.append(
                 Suggestion(first, second, sources, similar, companies, _key_for(first, second, companies, sizes))
             )
-    return found
+    return sorted(found, key=lambda f: (str(f.first.file), str(f.second.file)))
+
+
+def _close_in_time(articles: list[Article]):
+    """Pairs of dated articles within SUGGEST_WITHIN_DAYS of each other, as their precision allows,
+    each pair in file order. Sorted by first possible day, each article meets only the ones after
+    it that start before its window ends: no need to try every pair of a large site."""
+    dated = sorted(((_day_range(a.published), a) for a in articles if a.published), key=lambda item: item[0][0])
+    window = datetime.timedelta(days=SUGGEST_WITHIN_DAYS)
+    for i, ((_, last), first) in enumerate(dated):
+        for j in range(i + 1, len(dated)):
+            (start, _), second = dated[j]
+            if start > last + window:
+                break
+            yield (first, second) if str(first.file) <= str(second.file) else (second, first)
 
 
 def _key_for(first: Article, second: Article, companies: list[Company], sizes: dict[str, int]) -> str:
