@@ -8,11 +8,14 @@ Keys come from the slug, so they are unique in the site and stable between build
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser import model as bib
 from bibtexparser.middlewares import MonthAbbreviationMiddleware
+from bibtexparser.middlewares.parsestack import default_unparse_stack
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from . import urls
@@ -164,11 +167,13 @@ def site_csl_json(site: Site) -> str:
 
 
 def article_bibtex(site: Site, article: Article) -> str:
-    return _bibtex([bibtex_entry(site, article)])
+    return _entry_text(_entry_key(bibtex_entry(site, article)))
 
 
 def site_bibtex(site: Site) -> str:
-    return _bibtex([bibtex_entry(site, article) for article in site.articles])
+    # What writing all entries at once gives (each entry is written on its own, its values not aligned with
+    # the others'; slugs are unique, so no entry is a duplicate): the entries with a blank line between.
+    return "\n".join(article_bibtex(site, article) for article in site.articles) or _bibtex([])
 
 
 def bibtex_entry(site: Site, article: Article) -> bib.Entry:
@@ -188,12 +193,39 @@ def bibtex_entry(site: Site, article: Article) -> bib.Entry:
 
 
 def latex(text: str) -> str:
-    return _LATEX.unicode_to_latex(text)
+    # pylatexenc replaces one character at a time (its rules are per-character tables) after NFC, in a
+    # Python loop per character; a table of the characters seen so far gives the same text at C speed.
+    return unicodedata.normalize("NFC", text).translate(_LATEX_CHARS)
+
+
+class _LatexChars(dict):
+    """str.translate's table: each character as pylatexenc writes it, looked up on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        # A character of an NFC text is its own NFC, so converting it alone gives what it gives in the text.
+        self[code] = _LATEX.unicode_to_latex(chr(code))
+        return self[code]
+
+
+_LATEX_CHARS = _LatexChars()
+
+
+def _entry_key(entry: bib.Entry) -> tuple:
+    return (entry.entry_type, entry.key, tuple((f.key, f.value) for f in entry.fields))
+
+
+@lru_cache(maxsize=50_000)
+def _entry_text(key: tuple) -> str:
+    """One entry as bibtexparser writes it, once: an article page, its .bib file and the site's .bib show it."""
+    entry_type, citation_key, fields = key
+    return _bibtex([bib.Entry(entry_type, citation_key, [bib.Field(name, value) for name, value in fields])])
 
 
 def _bibtex(entries: list[bib.Entry]) -> str:
-    library = MonthAbbreviationMiddleware().transform(bibtexparser.Library(entries))
-    return bibtexparser.write_string(library, bibtex_format=_FORMAT).strip("\n") + "\n"
+    # Entries are made afresh for each call, so the middlewares may change them in place: no deep copies.
+    library = MonthAbbreviationMiddleware(allow_inplace_modification=True).transform(bibtexparser.Library(entries))
+    stack = default_unparse_stack(allow_inplace_modification=True)
+    return bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=_FORMAT).strip("\n") + "\n"
 
 
 def _json(data) -> str:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
-from markdown.treeprocessors import Treeprocessor
+from markdown.extensions import smarty
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import Registry
 
 from .errors import Problem
 
@@ -88,8 +90,60 @@ def markdown_renderer(allow_html: bool = False) -> markdown.Markdown:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
+    every = md.treeprocessors["smarty"]  # replaced, at the same place in the order
+    md.treeprocessors.register(_SmartyWhereNeeded(md, every.inlinePatterns), "smarty", 6)
     return md
 
 
 def render_markdown(md: markdown.Markdown, text: str) -> str:
     return md.reset().convert(text)
+
+
+# What each of smarty's substitutions needs in the text to match at all: its regex has these characters
+# side by side. A pattern not listed (a newer Python-Markdown's) is always run.
+_SMARTY_NEEDS = {
+    smarty.singleQuoteStartRe: "'",
+    smarty.doubleQuoteStartRe: '"',
+    smarty.doubleQuoteSetsRe: "\"'",
+    smarty.singleQuoteSetsRe: "'\"",
+    smarty.doubleQuoteSetsRe2: "'\"",
+    smarty.singleQuoteSetsRe2: "\"'",
+    smarty.decadeAbbrRe: "'",
+    smarty.openingSingleQuotesRegex: "'",
+    smarty.closingSingleQuotesRegex: "'",
+    smarty.closingSingleQuotesRegex2: "'",
+    smarty.remainingSingleQuotesRegex: "'",
+    smarty.openingDoubleQuotesRegex: '"',
+    smarty.closingDoubleQuotesRegex: '"',
+    smarty.closingDoubleQuotesRegex2: '"',
+    smarty.remainingDoubleQuotesRegex: '"',
+    r"(?<!-)---(?!-)": "---",
+    r"(?<!-)--(?!-)": "--",
+    r"(?<!\.)\.{3}(?!\.)": "...",
+}
+
+
+class _SmartyWhereNeeded(Treeprocessor):
+    """smarty's pass over the finished tree, running only the substitutions that can match.
+
+    The pass tries each of its 18 patterns on every text of the page, which doubled the cost of a page.
+    Its substitutions only ever replace the matched characters by a placeholder (keeping a matched space
+    or dash), so a pattern whose characters are nowhere in the page's text finds nothing, before or after
+    the others ran: leaving it out changes nothing. The patterns that are run keep their order."""
+
+    def __init__(self, md: markdown.Markdown, patterns: Registry):
+        super().__init__(md)
+        self.patterns = list(patterns)  # in the order smarty runs them
+        self.processors: dict[tuple, InlineProcessor] = {}
+
+    def run(self, root):
+        text = "".join(root.itertext())
+        # "" (a pattern this table does not know) is in every text.
+        chosen = tuple(pattern for pattern in self.patterns if _SMARTY_NEEDS.get(pattern.pattern, "") in text)
+        if not chosen:
+            return None
+        processor = self.processors.get(chosen)
+        if processor is None:
+            processor = self.processors[chosen] = InlineProcessor(self.md)
+            processor.inlinePatterns = chosen  # it only indexes them in order, as it does its registry
+        return processor.run(root)

@@ -1,0 +1,66 @@
+"""The Markdown renderer runs only the smart-punctuation patterns a page can need: the HTML must not change."""
+
+from __future__ import annotations
+
+import random
+
+import markdown
+import pytest
+from conftest import PROJECT
+
+from microsite.reader import _DropUnsafeLinks, markdown_renderer, read_page, render_markdown
+
+
+def plain_renderer() -> markdown.Markdown:
+    """The renderer as configured before: smarty's own pass, every pattern on every text."""
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
+    return md
+
+
+SAMPLES = [
+    "",
+    "No punctuation to educate here.",
+    "Huawei's phones, the '80s, and \"quoted 'nested' words\" -- or --- dashes... and ....",
+    "'Tis \"'quoted' words\" and '\"the other\" way' in 'single' quotes.",
+    "\"... what?\" she said -- 'no'...",
+    "A \\\"escaped\\\" quote and an \\'escaped\\' one, and \\-\\- escaped dashes.",
+    "`code with 'quotes' -- and ...` beside 'prose'.",
+    "```\nfenced 'code' -- ...\n```\n\nAfter the fence, it's prose.",
+    "[a 'link'](https://example.com \"its 'title'\") and ![an \"image\"](x.png) -- done.",
+    "| Head 'one' | Head \"two\" |\n| --- | --- |\n| cell -- a | cell ... b |",
+    "- item 'one'\n- item \"two\" -- with a dash\n\n1. first...\n2. second",
+    "*emphasis* -*-* and -\\-- and .*.*. and '*word*' \"**bold**\"",
+    "Setext heading\n---\n\nText under it, it's here.",
+    "<<angled>> quotes are not educated, <b>html</b> is escaped.",
+    "Ends with a quote'\nand a line \"\n",
+]
+
+
+def bodies() -> list[str]:
+    pages = [read_page(file)[0] for file in sorted((PROJECT / "content").rglob("*.md"))]
+    return [page.body for page in pages if page] + SAMPLES
+
+
+@pytest.mark.parametrize("body", bodies())
+def test_the_same_html_as_smartys_own_pass(body):
+    assert render_markdown(markdown_renderer(), body) == plain_renderer().reset().convert(body)
+
+
+def test_a_reused_renderer_gives_the_same_html_in_any_order():
+    fast, plain = markdown_renderer(), plain_renderer()
+    rng = random.Random(3)
+    pieces = ["it's", '"', "'", "--", "---", "...", "-", ".", "`x'`", "*a*", "\\'", "word", " ", "\n", "\n\n", "- "]
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert render_markdown(fast, body) == plain.reset().convert(body), body
+
+
+def test_pages_without_quotes_or_dashes_still_get_them_right_after_pages_with():
+    fast = markdown_renderer()
+    assert "&rsquo;" in render_markdown(fast, "It's here.")
+    assert render_markdown(fast, "Plain words.") == "<p>Plain words.</p>"
+    assert "&ndash;" in render_markdown(fast, "a -- b")
+    assert "&hellip;" in render_markdown(fast, "and...")
