@@ -9,11 +9,12 @@ stale in the preview (tests/test_incremental.py compares with full builds).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import citations, exports, timeline, urls
-from .model import Article, Site
+from . import citations, exports, paging, timeline, urls
+from .model import Article, Company, Site, Source
 
 
 @dataclass
@@ -34,8 +35,8 @@ class Page:
 
 def site_pages(site: Site) -> list[Page]:
     pages = [
-        Page(urls.HOME, "index.html", shows=None),
-        Page(urls.TIMELINE, "timeline.html", {"timeline": timeline.build(site.articles)}, shows=None),
+        Page(urls.HOME, "index.html", {"latest": site.articles[:HOME_LATEST]}, shows=None),
+        *timeline_pages(site),
         Page(urls.COMPANIES, "companies.html", shows=None),
         Page(urls.SOURCES, "sources.html", shows=None),
         Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, listed=False),
@@ -51,21 +52,103 @@ def site_pages(site: Site) -> list[Page]:
         capture = {"article": article, "capture": article.capture}
         pages.append(Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=not article.draft))
     for company in site.mentioned_companies:
-        pages.append(
-            Page(
-                urls.company(company.slug),
-                "company.html",
-                {"company": company, "timeline": timeline.build(company.articles, company)},
-                tuple(company.articles),  # its claims belong to these articles too
-            )
-        )
+        pages += company_pages(company)
     for source in site.cited_sources:
-        shown = {id(a): a for a in [*source.cited_in, *source.published, *(c.article for c in source.claims)]}
-        pages.append(Page(urls.source(source.slug), "source.html", {"source": source}, tuple(shown.values())))
+        pages += source_pages(source)
     for story in site.stories:  # its reports side by side
         pages.append(Page(urls.story(story.id), "story.html", {"story": story}, tuple(story.articles)))
     pages += data_pages(site)
     return pages + discovery_pages(site, pages)
+
+
+HOME_LATEST = 30  # the home page's newest articles; the timeline and the company pages list every one
+
+
+def timeline_pages(site: Site) -> list[Page]:
+    """The timeline: one page, or when big a landing and a part per year (microsite/paging.py)."""
+    whole = timeline.build(site.articles)
+    entries = list(whole.entries())
+    parts = paging.split((entry.date, paging.TIMELINE_ENTRY) for entry in entries)
+    if parts is None:
+        return [Page(urls.TIMELINE, "timeline.html", {"timeline": whole, "split": None, "part": None}, shows=None)]
+    split = paging.Split(parts, {part: urls.timeline_part(part.slug) for part in parts}, urls.TIMELINE)
+    counts = {part: Counter() for part in parts}
+    for entry in entries:
+        counts[split.part_of(entry.date)][entry.kind] += 1
+    landing = {"timeline": whole, "split": split, "part": None, "counts": counts}
+    found = [Page(urls.TIMELINE, "timeline.html", landing, shows=None)]  # its counts read every article
+    shows = split.dependencies((entry.date, entry.article) for entry in entries)
+    for part in parts:
+        context = {"timeline": whole.part(part), "split": split, "part": part}
+        found.append(Page(split.paths[part], "timeline.html", context, shows[part]))
+    return found
+
+
+def company_pages(company: Company) -> list[Page]:
+    """A company's page, or when big its landing and a part per year with the articles published then."""
+    whole = timeline.build(company.articles, company)
+    entries = list(whole.entries())
+    claims_of = Counter(id(claim.article) for claim in company.claims)
+    weighted = [(a.published, paging.CARD + paging.CLAIM_ROW * claims_of[id(a)]) for a in company.articles]
+    parts = paging.split(weighted + [(entry.date, paging.TIMELINE_ENTRY) for entry in entries])
+    path = urls.company(company.slug)
+    if parts is None:
+        context = {"company": company, "timeline": whole, "articles": company.articles, "claims": company.claims}
+        # its claims belong to these articles too
+        return [Page(path, "company.html", {**context, "split": None, "part": None}, tuple(company.articles))]
+    split = paging.Split(parts, {part: urls.company_part(company.slug, part.slug) for part in parts}, path)
+    counts = {part: Counter() for part in parts}
+    for article in company.articles:
+        counts[split.part_of(article.published)]["articles"] += 1
+    for claim in company.claims:
+        counts[split.part_of(claim.article.published)]["claims"] += 1
+    landing = {"company": company, "split": split, "part": None, "counts": counts}
+    found = [Page(path, "company.html", landing, tuple(company.articles))]
+    dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
+    shows = split.dependencies(dated)
+    for part in parts:
+        context = {
+            "company": company,
+            "split": split,
+            "part": part,
+            "articles": [a for a in company.articles if part.holds(a.published)],
+            "claims": [c for c in company.claims if part.holds(c.article.published)],
+            "timeline": whole.part(part),
+        }
+        found.append(Page(split.paths[part], "company.html", context, shows[part]))
+    return found
+
+
+def source_pages(source: Source) -> list[Page]:
+    """A source's page, or when big its landing and a part per year with the articles published then."""
+    shown = {id(a): a for a in [*source.cited_in, *source.published, *(c.article for c in source.claims)]}
+    path = urls.source(source.slug)
+    lists = {"cited_in": source.cited_in, "claims": source.claims, "published": source.published}
+    weighted = [(a.published, paging.CARD) for a in [*source.cited_in, *source.published]]
+    parts = paging.split(weighted + [(c.article.published, paging.CLAIM_ROW) for c in source.claims])
+    if parts is None:
+        return [Page(path, "source.html", {"source": source, **lists, "split": None, "part": None}, (*shown.values(),))]
+    split = paging.Split(parts, {part: urls.source_part(source.slug, part.slug) for part in parts}, path)
+    counts = {part: Counter() for part in parts}
+    for name in ("cited_in", "published"):
+        for article in lists[name]:
+            counts[split.part_of(article.published)][name] += 1
+    for claim in source.claims:
+        counts[split.part_of(claim.article.published)]["claims"] += 1
+    landing = {"source": source, "split": split, "part": None, "counts": counts}
+    found = [Page(path, "source.html", landing, tuple(shown.values()))]
+    shows = split.dependencies((article.published, article) for article in shown.values())
+    for part in parts:
+        context = {
+            "source": source,
+            "split": split,
+            "part": part,
+            "cited_in": [a for a in source.cited_in if part.holds(a.published)],
+            "claims": [c for c in source.claims if part.holds(c.article.published)],
+            "published": [a for a in source.published if part.holds(a.published)],
+        }
+        found.append(Page(split.paths[part], "source.html", context, shows[part]))
+    return found
 
 
 FEED_ENTRIES = 50  # the newest articles; a feed reader polls often, and the site keeps the rest

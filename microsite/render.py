@@ -7,6 +7,7 @@ from the open web can only ever reach the page as text.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from pathlib import Path
 
 from jinja2 import (
@@ -19,6 +20,7 @@ from jinja2 import (
     meta,
     pass_context,
 )
+from markupsafe import Markup
 
 from . import highlight, structured, urls
 from .errors import Problem
@@ -52,9 +54,40 @@ def environment(site_dir: Path) -> Environment:
         comment_href=_comment_href,
         segments=highlight.segments,
         structured_data=structured.article,
+        cached=_cached,
     )
     env.filters["plural"] = plural
+    env.fragments = Fragments()
     return env
+
+
+class Fragments:
+    """HTML that many pages repeat (an article's card, on its companies', sources' and related articles' pages),
+    made once per build.
+
+    A fragment's links are relative, so it is kept per folder of the page it is used in. It may read only
+    what its key names and site.yaml: everything kept belongs to one loaded Site, and a new Site (the next
+    build) starts afresh."""
+
+    def __init__(self):
+        self.site: Site | None = None
+        self.made: dict[tuple, Markup] = {}
+
+    def of(self, site: Site) -> dict[tuple, Markup]:
+        if site is not self.site:
+            self.site, self.made = site, {}
+        return self.made
+
+
+@pass_context
+def _cached(context, *key, caller) -> Markup:
+    """`{% call cached("card", article.slug) %}...{% endcall %}`: the body, rendered once per key and folder."""
+    made = context.environment.fragments.of(context["site"])
+    key = (*key, context["page_folder"])
+    found = made.get(key)
+    if found is None:
+        found = made[key] = caller()
+    return found
 
 
 def _escaped(name: str | None) -> bool:
@@ -124,7 +157,7 @@ def _same_files(before: list, now: list) -> bool:
 @pass_context
 def _href(context, target, anchor: str | None = None) -> str:
     path = urls.path_for(target) + (f"#{anchor}" if anchor else "")
-    return urls.relative(path, context["page_path"])
+    return urls.relative_to_folder(path, context["page_folder"])
 
 
 @pass_context
@@ -136,7 +169,7 @@ def _absolute_url(context, target=None) -> str | None:
 
 @pass_context
 def _quote_href(context, claim) -> str:
-    return urls.relative(urls.quote_in_capture(claim), context["page_path"])
+    return urls.relative_to_folder(urls.quote_in_capture(claim), context["page_folder"])
 
 
 @pass_context
@@ -152,7 +185,8 @@ def render(env: Environment, site: Site, page: Page) -> str:
     if page.make is not None:
         return page.make(site, **page.context)
     template = env.get_template(page.template)
-    return template.render(site=site, page_path=page.path, urls=urls, **page.context)
+    folder = posixpath.dirname(page.path)  # every link on the page is relative to it
+    return template.render(site=site, page_path=page.path, page_folder=folder, urls=urls, **page.context)
 
 
 _TEMPLATE_HINTS = {

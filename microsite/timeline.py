@@ -67,6 +67,17 @@ class Timeline:
                 seen.setdefault(id(company), company)
         return sorted(seen.values(), key=lambda c: c.name.casefold())
 
+    def part(self, part) -> Timeline:
+        """Only what falls in one part of a split page (microsite/paging.py Part)."""
+        if part.year is None:
+            return Timeline([], self.undated)
+        years = []
+        for year in self.years:
+            periods = [p for p in year.periods if part.holds(PartialDate(p.year, p.month))]
+            if periods:
+                years.append(Year(year.year, periods))
+        return Timeline(years, [])
+
     def entries(self):
         for year in self.years:
             for period in year.periods:

@@ -6,6 +6,7 @@ folder), so the same output works at a domain root, under /repo/ and from disk.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import urlsplit
 
@@ -62,6 +63,20 @@ def source(slug: str) -> str:
 
 def story(story_id: str) -> str:
     return f"stories/{story_id}.html"
+
+
+# A big page's parts (microsite/paging.py): a year, or a run of months of one, of the timeline or of one page.
+# A slug has no dot, so `huawei.2017` names no other page; and a part beside its landing links like it.
+def timeline_part(part_slug: str) -> str:
+    return f"timeline/{part_slug}.html"
+
+
+def company_part(slug: str, part_slug: str) -> str:
+    return f"companies/{slug}.{part_slug}.html"
+
+
+def source_part(slug: str, part_slug: str) -> str:
+    return f"sources/{slug}.{part_slug}.html"
 
 
 # Anchors inside pages: a claim's row, its quote in the capture, a comment.
@@ -131,9 +146,19 @@ def root_path(base_url: str | None) -> str:
 
 def relative(target: str, from_page: str) -> str:
     """`target` (site-root-relative, maybe with #fragment) as seen from `from_page`."""
+    return relative_to_folder(target, posixpath.dirname(from_page))
+
+
+def relative_to_folder(target: str, folder: str) -> str:
+    """`target` as seen from a page in `folder` ('' for the site root)."""
     path, hash_mark, fragment = target.partition("#")
     if not path:
         return f"#{fragment}"
-    here = posixpath.dirname(from_page) or "."
-    link = posixpath.relpath(path, here)
+    link = _relpath(path, folder or ".")
     return link + (f"#{fragment}" if hash_mark else "")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(path: str, folder: str) -> str:
+    # posixpath.relpath asks the OS for the working directory twice: pages ask for the same links thousands of times.
+    return posixpath.relpath(path, folder)
