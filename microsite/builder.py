@@ -1,4 +1,4 @@
-"""One build, full or incremental, and what the build keeps in memory between rebuilds.
+"""One build, full or incremental, and what the build keeps between rebuilds.
 
     site.yaml + content/ + seeds/  --loader-->  Site  --pages-->  Page list
         --render (only pages whose inputs changed)-->  HTML  --writer-->  output folder
@@ -6,18 +6,25 @@
 A Builder kept alive, as the preview server keeps one, re-reads only the files that
 changed, re-renders only the pages whose inputs changed (the articles a page shows,
 site.yaml, its templates) and rewrites only the output files that changed. A fresh
-Builder does a full build. Either way the output is the same, byte for byte.
+Builder, as `build` makes one, reads the same knowledge back from `.cache/` (see
+cache.py): with nothing changed it checks the files' signatures and stops; otherwise it
+goes on as a kept Builder would. Without a usable cache it does a full build, the pages
+rendered by two processes side by side. Every path gives the same output, byte for byte.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render, search, urls
-from .errors import BuildFailed
+from . import parallel, render, search, urls
+from .cache import DiskCache, PageStore
+from .errors import BuildFailed, Problem
 from .files import signature, unchanged
 from .loader import SiteLoader
 from .model import Site
@@ -37,64 +44,111 @@ class BuildResult:
     full: bool = True  # False: an incremental rebuild in place
     base_url: str | None = None  # the address the site was built for, if any
     search_seconds: float | None = None  # how long Pagefind took to index the pages; None: it did not run
+    up_to_date: bool = False  # True: nothing changed since the build cache's build, so nothing was done
 
 
 _COPY_AGAIN = b""
 
 
+@dataclass
+class _Built:
+    """What the output folder holds after a good build."""
+
+    plan: dict[str, bytes]  # output path -> digest of what it was made from
+    files: dict[str, tuple | None]  # output path -> the file's signature once written
+    marker: tuple | None  # the output folder's marker file: a new one means another build replaced the folder
+    inputs: dict[str, tuple | None]  # every file the build read -> its signature when read (None: too fresh)
+    templates: tuple  # render.Templates.known(): the template files and their digests
+    pages: int
+    articles: int
+    base_url: str | None
+
+
 class Builder:
-    def __init__(self, site_dir: Path, out_dir: Path, base_url: str | None = None):
+    def __init__(self, site_dir: Path, out_dir: Path, base_url: str | None = None, cache: bool = True):
         self.site_dir, self.out_dir = site_dir, out_dir
-        self.loader = SiteLoader(site_dir, base_url)
-        self.templates = render.Templates(site_dir)
-        # After a good build: every output path and a digest of what it was made from.
-        self._built: dict[str, bytes] | None = None
+        self.base_url = base_url
+        self.loader = SiteLoader(site_dir, base_url, PageStore(site_dir) if cache else None)
+        self.templates = render.Templates(site_dir, keep_compiled=cache)
+        self.cache = DiskCache(site_dir) if cache else None
+        self._built: _Built | None = None  # after a good build
+        self._asked_cache = False
 
     def build(self) -> BuildResult:
-        """Build; incrementally when this Builder built the output folder before."""
+        """Build; incrementally when this Builder, or the last build's cache, knows the output folder."""
         started = time.perf_counter()
-        site = self.loader.load()
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
         protected = [self.site_dir / "content", self.site_dir / "seeds", *render.template_dirs(self.site_dir)]
         check_destination(self.out_dir, [p for p in protected + static_dirs if p.exists()])
-        self.templates.refresh()
+        if self._built is None and self.cache is not None and not self._asked_cache:
+            self._asked_cache = True
+            nothing_changed = self._restore(static_dirs)
+            if nothing_changed is not None:
+                nothing_changed.seconds = time.perf_counter() - started
+                return nothing_changed
 
-        previous = self._built if (self.out_dir / MARKER).is_file() else None
+        with _collector_set_aside() as model_made:
+            return self._build(started, static_dirs, model_made)
+
+    def _build(self, started: float, static_dirs: list[Path], model_made) -> BuildResult:
+        site = self.loader.load()
+        model_made()
+        self.templates.refresh()
+        # A kept Builder wrote the folder itself; a folder replaced since (its marker is new) is built afresh.
+        built = self._built if self._built is not None and _same_marker(self.out_dir, self._built) else None
         pages = site_pages(site)
         digests = _Digests(site, self.templates)
         plan = {page.path: digests.page(page) for page in pages}
-        to_render = [page for page in pages if previous is None or previous.get(page.path) != plan[page.path]]
-        rendered = self._render(site, to_render)
+        to_render = [page for page in pages if built is None or built.plan.get(page.path) != plan[page.path]]
 
         copies = _copies(site, static_dirs)
+        copy_signatures = {}
         for path, source in copies.items():
-            now = signature(source)  # a file written just now may change again unseen: copy it each time
+            now = copy_signatures[path] = signature(source)  # a file written just now may change unseen
             plan[path] = repr((str(source), now)).encode() if unchanged(now, now) else _COPY_AGAIN
 
-        if previous is None:
+        self._built = None  # should the build fail half-way, the next one starts afresh
+        if self.cache is not None:
+            self.cache.forget("state")
+        if built is None:
             with atomic_output(self.out_dir) as out:
-                for path, html in rendered.items():
-                    out.write_text(path, html)
+                rendered = self._render_into(out, site, to_render)
                 for path, source in copies.items():
                     out.copy(source, path)
                 # Indexed before the swap: a failed index leaves the previous site in place.
                 search_seconds = search.index(out.root) if site.settings.search else None
             written, removed = [*rendered, *copies], []
+            files = _signatures(self.out_dir, written)
         else:
-            copied = [path for path in copies if plan[path] is _COPY_AGAIN or previous.get(path) != plan[path]]
+            copied = [path for path in copies if plan[path] is _COPY_AGAIN or built.plan.get(path) != plan[path]]
             # Only paths of the plan are ever removed: Pagefind's files are not in it, so they stay.
-            removed = [path for path in previous if path not in plan]
-            written = [*rendered, *copied]
-            self._built = None  # should writing fail half-way, the next build is a full one
+            removed = [path for path in built.plan if path not in plan]
             out = in_place_output(self.out_dir)
-            for path, html in rendered.items():
-                out.write_text(path, html)
-            for path in copied:
-                out.copy(copies[path], path)
-            for path in removed:
-                out.remove(path)
-            search_seconds = _update_search_index(site, out, [*written, *removed])
-        self._built = plan
+            with out.transaction() as changes:  # should anything fail, the previous site is put back
+                with out.staging() as staged:  # every page rendered before the first one is replaced
+                    rendered = self._render_into(staged, site, to_render)
+                    for path in rendered:
+                        changes.take(staged, path)
+                for path in copied:
+                    changes.copy(copies[path], path)
+                for path in removed:
+                    changes.remove(path)
+                written = [*rendered, *copied]
+                search_seconds = _update_search_index(site, out, [*written, *removed])
+            files = {path: sig for path, sig in built.files.items() if path in plan}
+            files.update(_signatures(self.out_dir, written))
+        inputs = {**self.loader.inputs(), **self.templates.inputs(), **_copied_inputs(copies, copy_signatures)}
+        self._built = _Built(
+            plan,
+            files,
+            signature(self.out_dir / MARKER),
+            inputs,
+            self.templates.known(),
+            len(pages),
+            len(site.articles),
+            site.settings.base_url,
+        )
+        self._save()
         return BuildResult(
             self.out_dir,
             len(pages),
@@ -103,23 +157,140 @@ class Builder:
             rendered=list(rendered),
             written=written,
             removed=removed,
-            full=previous is None,
+            full=built is None,
             base_url=site.settings.base_url,
             search_seconds=search_seconds,
         )
 
-    def _render(self, site: Site, pages: list[Page]) -> dict[str, str]:
-        rendered, problems = {}, []
-        for page in pages:
-            try:
-                rendered[page.path] = render.render(self.templates.env, site, page)
-            except Exception as err:  # any failure inside a template is reported as the template's
-                problems.append(render.template_problem(err, page))
+    # ---- rendering, on both cores when there is much to do ------------------------------
+
+    def _render_into(self, out: Output, site: Site, pages: list[Page]) -> list[str]:
+        """Render the pages and write each as soon as it is rendered; return their paths."""
+        env = self.templates.env
+
+        def share(some: list[Page]) -> tuple[list[str], list[Problem]]:
+            done, problems = [], []
+            for page in some:
+                try:
+                    text = render.render(env, site, page)
+                except Exception as err:  # any failure inside a template is reported as the template's
+                    problems.append(render.template_problem(err, page))
+                    continue
+                out.write_text(page.path, text)
+                done.append(page.path)
+            return done, problems
+
+        results = parallel.split(pages, share)
+        problems = [p for _, found in results for p in found]
         if problems:
             # One broken template fails every page that uses it: report each place once.
             unique = {(p.file, p.line, p.message.split(" (while")[0]): p for p in problems}
             raise BuildFailed(list(unique.values()))
-        return rendered
+        order = {page.path: index for index, page in enumerate(pages)}
+        return sorted((path for done, _ in results for path in done), key=order.__getitem__)
+
+    # ---- the cache: what the last build left in .cache/ -----------------------------------
+
+    def _key(self) -> tuple:
+        return (str(self.site_dir.resolve()), str(self.out_dir.resolve()), self.base_url)
+
+    def _restore(self, static_dirs: list[Path]) -> BuildResult | None:
+        """Take up the last build's knowledge; a BuildResult when it shows that nothing changed."""
+        state = self.cache.read("state")
+        if not isinstance(state, dict) or state.get("key") != self._key():
+            state = None
+        built: _Built | None = state["built"] if state else None
+        if built is None:
+            return None
+        self.templates.start_from(built.templates)  # refresh() drops them if a template changed
+        if not _output_intact(self.out_dir, built):
+            return None
+        if _inputs_unchanged(built.inputs, self.site_dir, static_dirs):
+            self._built = built
+            return BuildResult(
+                self.out_dir, built.pages, built.articles, 0.0, full=False, base_url=built.base_url, up_to_date=True
+            )
+        self._built = built
+        return None
+
+    def _save(self) -> None:
+        if self.cache is None:
+            return
+        self.loader.save()
+        self.cache.write("state", {"key": self._key(), "built": self._built})
+
+
+@contextmanager
+def _collector_set_aside():
+    """Python's cycle collector, paused while the model is made and kept off it while pages are rendered.
+
+    A build makes a million objects that live until it ends; each collection would walk them all
+    (a third of a build's time). Unfrozen at the end, a kept Builder's old models are collected as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+
+    def model_made() -> None:
+        gc.freeze()  # the model lives as long as the build: the collector need not walk it again and again
+        if was_enabled:
+            gc.enable()
+
+    try:
+        yield model_made
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _signatures(root: Path, paths: list[str]) -> dict[str, tuple | None]:
+    return {path: signature(root / path) for path in paths}
+
+
+def _same_marker(out_dir: Path, built: _Built) -> bool:
+    return built.marker is not None and signature(out_dir / MARKER) == built.marker
+
+
+def _output_intact(out_dir: Path, built: _Built) -> bool:
+    """Whether the output folder still holds exactly what the build wrote (nobody replaced or edited it)."""
+    if not _same_marker(out_dir, built):
+        return False
+    root = f"{out_dir}{os.sep}"
+    return all(sig is not None and signature(root + path) == sig for path, sig in built.files.items())
+
+
+def _inputs_unchanged(recorded: dict[str, tuple | None], site_dir: Path, static_dirs: list[Path]) -> bool:
+    """Whether every file a build would read is the one the last build read: the same files, none newer."""
+    now = _current_inputs(site_dir, static_dirs, recorded)
+    return now.keys() == recorded.keys() and all(unchanged(recorded[name], sig) for name, sig in now.items())
+
+
+def _current_inputs(site_dir: Path, static_dirs: list[Path], recorded: dict) -> dict[str, tuple | None]:
+    found: dict[str, tuple | None] = {}
+    config = site_dir / "site.yaml"
+    found[str(config)] = signature(config)
+    for folder in [site_dir / "content", *render.template_dirs(site_dir), *static_dirs]:
+        _walk(folder, found, md_only=folder == site_dir / "content")
+    seeds = f"{site_dir / 'seeds'}{os.sep}"
+    for name in recorded:  # the captures the pages named; another file in seeds/ changes nothing
+        if name.startswith(seeds):
+            found[name] = signature(name)
+    return found
+
+
+def _walk(folder: Path | str, found: dict, md_only: bool) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=True):
+            _walk(entry.path, found, md_only)
+        elif entry.is_file(follow_symlinks=True) and (not md_only or entry.name.endswith(".md")):
+            found[entry.path] = signature(entry.path)
+
+
+def _copied_inputs(copies: dict[str, Path], signatures: dict[str, tuple | None]) -> dict[str, tuple | None]:
+    return {str(source): signatures[path] for path, source in copies.items()}
 
 
 class _Digests:

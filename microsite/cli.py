@@ -72,7 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             from .commands.build import build
 
             result = build(site_dir, out_dir, args.base_url)
-            print(f"Built {result.pages} pages ({result.articles} articles) into {out_dir} in {result.seconds:.2f}s")
+            if result.up_to_date:
+                print(f"Nothing changed since the last build: {out_dir} is up to date ({result.seconds:.2f}s)")
+            else:
+                done = "Built" if result.full else f"Rebuilt {len(result.rendered)} of"
+                pages = f"{result.pages} pages ({result.articles} articles)"
+                print(f"{done} {pages} into {out_dir} in {result.seconds:.2f}s")
             if not result.base_url:
                 print(
                     "note: no base_url, so no feed.xml, sitemap.xml or canonical links: set base_url in site.yaml "

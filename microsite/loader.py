@@ -7,13 +7,17 @@ comments are found verbatim in their capture, ids and slugs are unique.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
+import io
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import relations, urls, yamlfile
+from . import parallel, relations, urls, yamlfile
+from .cache import PageStore
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
 from .files import signature, unchanged
@@ -23,6 +27,7 @@ from .model import (
     Claim,
     Comment,
     Comments,
+    Company,
     Passage,
     Site,
     Source,
@@ -46,6 +51,8 @@ class _LoadedPage:
     capture_signature: tuple | None
     article: Article | None
     problems: list[Problem]
+    record: bytes | None = None  # the page pickled for the build cache; None until it is saved
+    saved: bool = False  # whether the build cache holds this version
 
 
 class SiteLoader:
@@ -55,7 +62,7 @@ class SiteLoader:
     site.yaml changed, since its names resolve in the registries. The rules that span
     pages (unique names, relations) run on every load: they are cheap."""
 
-    def __init__(self, site_dir: Path, base_url: str | None = None):
+    def __init__(self, site_dir: Path, base_url: str | None = None, store: PageStore | None = None):
         self.site_dir = site_dir
         self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
         self.captures = CaptureStore(site_dir / "seeds")
@@ -63,6 +70,8 @@ class SiteLoader:
         self._config_signature: tuple | None = None
         self._config: tuple[Config | None, list[Problem], bytes] | None = None
         self._pages: dict[Path, _LoadedPage] = {}
+        self._store = store  # the last build's pages, read once, before the first load
+        self._store_read: PageStore | None = None  # where to save them after a good build
 
     def load(self) -> Site:
         config, problems, config_digest = self._load_config()
@@ -84,7 +93,10 @@ class SiteLoader:
         by_slug: dict[str, Article] = {}
         by_seed: dict[str, Article] = {}
         files = sorted(p for p in content_dir.rglob("*.md") if p.is_file())
-        self._pages = {file: self._load_page(file, config) for file in files}
+        if self._store is not None:
+            self._pages = _restore(self._store.read(config_digest), config)
+            self._store_read, self._store = self._store, None
+        self._pages = self._load_pages(files, config)
         for file in files:
             loaded = self._pages[file]
             problems += loaded.problems
@@ -134,18 +146,114 @@ class SiteLoader:
             self._pages.clear()  # loaded pages point into the old registries
         return self._config
 
+    def _load_pages(self, files: list[Path], config: Config) -> dict[Path, _LoadedPage]:
+        """Every page: kept when neither it nor its capture changed, else read again, on two cores if many."""
+        kept, fresh = {}, []
+        for file in files:
+            cached = self._pages.get(file)
+            if (
+                cached is not None
+                and unchanged(cached.signature, signature(file))
+                and (cached.seed is None or unchanged(cached.capture_signature, self.captures.signature(cached.seed)))
+            ):
+                kept[file] = cached
+            else:
+                fresh.append(file)
+
+        def load_share(share: list[Path]) -> list[tuple[Path, _LoadedPage]]:
+            loaded = [(file, self._load_page(file, config)) for file in share]
+            if parallel.in_child():  # only bytes cross to the parent, with registry entries named, not copied
+                for _file, page in loaded:
+                    page.record, page.article = _pickled(page, config), None
+            return loaded
+
+        for share in parallel.split(fresh, load_share):
+            for file, page in share:
+                if page.article is None and page.record is not None:
+                    page.article = _unpickled(page.record, config)[3]
+                kept[file] = page
+        return {file: kept[file] for file in files}
+
     def _load_page(self, file: Path, config: Config) -> _LoadedPage:
-        cached = self._pages.get(file)
         now = signature(file)
-        if (
-            cached is not None
-            and unchanged(cached.signature, now)
-            and (cached.seed is None or unchanged(cached.capture_signature, self.captures.signature(cached.seed)))
-        ):
-            return cached
         article, problems, seed = load_article(file, config, self.captures, self._md)
         capture_signature = self.captures.signature(seed) if seed else None
         return _LoadedPage(now, seed, capture_signature, article, problems)
+
+    def save(self) -> None:
+        """Store the pages loaded since the last save in the build cache, after a good build."""
+        store = self._store_read
+        if store is None or self._config is None or self._config[0] is None:
+            return
+        config, _problems, digest = self._config
+        changed = {}
+        for file, page in self._pages.items():
+            if page.article is not None and not page.saved and unchanged(page.signature, page.signature):
+                changed[str(file)] = page.record or _pickled(page, config)
+                page.record, page.saved = None, True
+        store.write(digest, changed, {str(file) for file in self._pages})
+
+    def inputs(self) -> dict[str, tuple | None]:
+        """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""
+        found = {str(self.site_dir / "site.yaml"): self._config_signature}
+        for file, page in self._pages.items():
+            found[str(file)] = page.signature
+            if page.seed:
+                found[str(self.captures.folder / page.seed)] = page.capture_signature
+        return found
+
+
+class _RegistryPickler(pickle.Pickler):
+    """Pickles one page: the registry's companies and sources by name, to be found again in site.yaml's."""
+
+    def persistent_id(self, obj):
+        if type(obj) is Company:
+            return ("company", obj.slug)
+        if type(obj) is Source and obj.slug is not None:
+            return ("source", obj.slug)
+        return None
+
+
+class _RegistryUnpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, config: Config):
+        super().__init__(io.BytesIO(data))
+        self.registry = {
+            **{("company", c.slug): c for c in config.companies.entries},
+            **{("source", s.slug): s for s in config.sources.entries},
+        }
+
+    def persistent_load(self, pid):
+        return self.registry[pid]  # a KeyError discards the record: its page is read again
+
+
+def _pickled(page: _LoadedPage, config: Config) -> bytes:
+    out = io.BytesIO()
+    _RegistryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+        (page.signature, page.seed, page.capture_signature, page.article)
+    )
+    return out.getvalue()
+
+
+def _unpickled(record: bytes, config: Config) -> tuple:
+    return _RegistryUnpickler(record, config).load()
+
+
+def _restore(records: dict[str, bytes], config: Config) -> dict[Path, _LoadedPage]:
+    """The pages of the build cache; a record that cannot be read is left out, so its page is read again."""
+    pages = {}
+    paused = gc.isenabled()
+    gc.disable()  # a million small objects: the collector would walk them again and again
+    try:
+        for path, record in records.items():
+            try:
+                page_signature, seed, capture_signature, article = _unpickled(record, config)
+            except Exception:
+                continue
+            pages[Path(path)] = _LoadedPage(page_signature, seed, capture_signature, article, [], saved=True)
+    finally:
+        if paused:
+            gc.enable()
+    return pages
 
 
 def _line_in_page(file: Path, loc: tuple) -> int | None:

@@ -128,8 +128,20 @@ class Capture(Linked):
     slug: str  # the slug of the article that summarises it
     filename: str
     path: Path
-    text: str
+    loaded_text: str | None  # None: not kept in memory; read again from `path` when a page needs it
     passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if self.loaded_text is None:
+            from .reader import read_text  # only the capture's own page reads it
+
+            self.loaded_text = read_text(self.path)[0] or ""
+        return self.loaded_text
+
+    def __getstate__(self) -> dict:
+        # The build cache keeps a capture's passages, not its text: the file is on disk, read when needed.
+        return {**self.__dict__, "loaded_text": None}
 
 
 @dataclass(eq=False, repr=False)
@@ -167,6 +179,10 @@ class Article(Linked):
         for claim in self.claims:
             seen += [c for c in claim.companies if c not in seen]
         return seen
+
+    def __getstate__(self) -> dict:
+        # Pickled alone into the build cache: what relations.link computes from other articles is left out.
+        return {**self.__dict__, "related": [], "story_peers": []}
 
     def sort_key(self) -> tuple:
         """Newest first; undated pages last; ties by title."""

@@ -22,7 +22,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import highlight, structured, urls
+from . import cache, highlight, structured, urls
 from .errors import Problem
 from .files import signature, unchanged
 from .model import Site
@@ -38,9 +38,12 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [d for d in (own, project) if d.is_dir()] if own.resolve() != project.resolve() else [project]
 
 
-def environment(site_dir: Path) -> Environment:
+def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
+        # Compiling the templates costs a fresh `build` more than a small rebuild does: Jinja keeps the compiled
+        # code in the build cache, each file checked against its template's source and redone when it differs.
+        bytecode_cache=_bytecode_cache(site_dir) if keep_compiled else None,
         autoescape=_escaped,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -90,6 +93,16 @@ def _cached(context, *key, caller) -> Markup:
     return found
 
 
+def _bytecode_cache(site_dir: Path) -> cache.TemplateCache | None:
+    folder = site_dir / cache.FOLDER / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        cache.ignore_in_git(folder.parent)
+    except OSError:
+        return None  # a read-only site folder: compile every time
+    return cache.TemplateCache(folder)
+
+
 def _escaped(name: str | None) -> bool:
     # HTML and XML (the feed, the sitemap) are escaped; plain text such as robots.txt is not.
     return not (name or "").endswith(".txt")
@@ -101,8 +114,9 @@ class Templates:
     A template's digest covers its own source and every template it extends, includes or
     imports, so a page is re-rendered when any of them changed and only then."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, keep_compiled: bool = True):
         self.site_dir = site_dir
+        self.keep_compiled = keep_compiled  # in the build cache, .cache/templates/
         self.env: Environment | None = None
         self._signature: list = []
         self._digests: dict[str, bytes] = {}
@@ -114,7 +128,21 @@ class Templates:
                 if file.is_file():
                     files.append((str(file), signature(file)))
         if self.env is None or not _same_files(self._signature, files):
-            self.env, self._signature, self._digests = environment(self.site_dir), files, {}
+            self.env, self._signature, self._digests = environment(self.site_dir, self.keep_compiled), files, {}
+
+    def inputs(self) -> dict[str, tuple | None]:
+        """Every template file, with its signature when last read: for the build cache."""
+        return dict(self._signature)
+
+    def known(self) -> tuple[list, dict[str, bytes]]:
+        """The template files and the digests worked out from them, for the next build to start from."""
+        return self._signature, dict(self._digests)
+
+    def start_from(self, known: tuple[list, dict[str, bytes]]) -> None:
+        """Take up a previous build's digests; kept only if no template file changed since (parsing every
+        template to find what it includes costs more than the rest of a small rebuild)."""
+        self._signature, self._digests = known[0], dict(known[1])
+        self.env = environment(self.site_dir, self.keep_compiled)
 
     def digest(self, name: str) -> bytes:
         if name not in self._digests:

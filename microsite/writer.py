@@ -2,9 +2,9 @@
 
 A full build writes into a fresh temporary folder beside the output and swaps it in
 only when every page was written, so a failed build never costs the last good site.
-A rebuild in the preview server updates the folder in place, once every page rendered:
-each file is replaced whole (written beside it, then renamed), so no reader ever sees
-half a file. The output folder carries a marker file; a folder without it (and not
+A rebuild updates the folder in place once every page rendered (into a staging folder
+beside it): each file is replaced whole (renamed into place), so no reader ever sees half
+a file, and inside a transaction that puts every old file back should anything fail. The output folder carries a marker file; a folder without it (and not
 empty) is never replaced, because it may hold files the user wrote.
 """
 
@@ -69,6 +69,29 @@ class Output:
             shutil.rmtree(old, ignore_errors=True)
 
     @contextmanager
+    def staging(self):
+        """Yield an Output in a temporary folder inside this one, to fill before `take` moves files over."""
+        # Beside the output, not in it: Pagefind, which indexes the output folder, must not find it.
+        temp = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.staging-", dir=self.root.parent))
+        try:
+            yield Output(temp)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+
+    @contextmanager
+    def transaction(self):
+        """Yield a Transaction: if the block fails, every file it replaced or removed is put back and every
+        file it added is removed, so a rebuild in place that fails (Pagefind, a full disk) costs nothing."""
+        transaction = Transaction(self)
+        try:
+            yield transaction
+        except BaseException:
+            transaction.roll_back()
+            raise
+        finally:
+            shutil.rmtree(transaction.backup, ignore_errors=True)
+
+    @contextmanager
     def _replacing(self, path: str):
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +101,49 @@ class Output:
             os.replace(temp, target)
         finally:
             temp.unlink(missing_ok=True)
+
+
+class Transaction:
+    def __init__(self, out: Output):
+        self.out = out
+        self.backup = Path(tempfile.mkdtemp(prefix=f".{out.root.name}.backup-", dir=out.root.parent))
+        self._changed: list[tuple[str, bool]] = []  # (path, whether it had a previous version)
+
+    def take(self, staged: Output, path: str) -> None:
+        """Move a file written into a staging Output to its place, replacing the old one whole."""
+        self._keep(path)
+        target = self.out.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.root / path, target)
+
+    def copy(self, source: Path, path: str) -> None:
+        self._keep(path)
+        self.out.copy(source, path)
+
+    def remove(self, path: str) -> None:
+        self._keep(path)
+        self.out.remove(path)
+
+    def _keep(self, path: str) -> None:
+        # A hard link keeps the old version without a moment in which readers find no file.
+        target, kept = self.out.root / path, self.backup / path
+        had = target.is_file()
+        if had:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(target, kept)
+            except OSError:
+                shutil.copy2(target, kept)
+        self._changed.append((path, had))
+
+    def roll_back(self) -> None:
+        for path, had in reversed(self._changed):
+            target = self.out.root / path
+            if had:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.backup / path, target)
+            else:
+                self.out.remove(path)
 
 
 def check_destination(out_dir: Path, protected: list[Path]) -> None:

@@ -104,6 +104,7 @@ def test_deploy_publishes_exactly_the_built_site_and_leaves_the_user_alone(repo:
     done = deploy(repo, "--base-url", URL)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
+    assert user_state(repo) == before, "deploy changed the user's branch or working tree"
 
     bare = tmp_path / "origin.git"
     published = published_files(bare)
@@ -120,7 +121,6 @@ def test_deploy_publishes_exactly_the_built_site_and_leaves_the_user_alone(repo:
     tip = git(bare, "rev-parse", "gh-pages")
     for shown in (tip[:12], "gh-pages", "origin", URL):
         assert shown in done.stdout, f"{shown!r} not in the report:\n{done.stdout}"
-    assert user_state(repo) == before, "deploy changed the user's branch or working tree"
     assert git(repo, "rev-parse", "refs/remotes/origin/gh-pages") == tip
 
 

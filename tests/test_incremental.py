@@ -12,7 +12,6 @@ from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder
 
 from microsite import files
 from microsite.builder import Builder
-from microsite.commands.build import build
 from microsite.errors import BuildFailed
 from microsite.loader import load_site
 from microsite.pages import site_pages
@@ -24,7 +23,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def assert_same_as_full_build(root: Path, out: Path, scratch: Path) -> None:
     full = scratch / f"full-{len(list(scratch.iterdir()))}"
-    build(root, full)
+    Builder(root, full, cache=False).build()  # clean: nothing read back from .cache/
     incremental, clean = snapshot(out), snapshot(full)
     assert sorted(incremental) == sorted(clean), "the incremental build has other files than a full build"
     differ = [path for path in clean if incremental[path] != clean[path]]

@@ -1,0 +1,205 @@
+"""`build` in a fresh process reads back what the last build left in .cache/: with nothing
+changed it does nothing, after an edit it renders only what the edit touches, and either
+way the output is byte for byte a clean build's. The cache is never required: deleted,
+damaged or written by other code, it is discarded and the build starts afresh."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, run_cli
+
+from microsite import cache, files, parallel
+from microsite.builder import Builder
+from microsite.errors import BuildFailed
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """The project's own site, copied; every file's stat trusted at once (the tests edit and build at once)."""
+    monkeypatch.setattr(files, "_SETTLE_NS", -(10**12))
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(PROJECT / "site.yaml", root)
+    shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "seeds", root / "seeds")
+    settled = time.time() - 10  # as if written a while ago, for the `build` run in its own process
+    for file in root.rglob("*"):
+        os.utime(file, (settled, settled))
+    return root
+
+
+def fresh_build(root: Path):
+    """What `build.py build` does: a new Builder, as in a new process."""
+    return Builder(root, root / "_site").build()
+
+
+def assert_same_as_clean_build(root: Path, scratch: Path) -> None:
+    clean = scratch / f"clean-{len(list(scratch.glob('clean-*')))}"
+    Builder(root, clean, cache=False).build()
+    built, expected = snapshot(root / "_site"), snapshot(clean)
+    assert sorted(built) == sorted(expected), "the build has other files than a clean build"
+    differ = [path for path in expected if built[path] != expected[path]]
+    assert not differ, f"these files differ from a clean build: {differ}"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_does_nothing_and_says_so(project):
+    first = fresh_build(project)
+    assert first.full and (project / cache.FOLDER / "state.pickle").is_file()
+    before = {p: p.stat().st_mtime_ns for p in (project / "_site").rglob("*") if p.is_file()}
+
+    again = fresh_build(project)
+    assert again.up_to_date and not again.rendered and not again.written
+    assert (again.pages, again.articles) == (first.pages, first.articles)
+    assert {p: p.stat().st_mtime_ns for p in (project / "_site").rglob("*") if p.is_file()} == before
+
+    shown = run_cli("--site", str(project), "build")
+    assert shown.returncode == 0 and "Nothing changed since the last build" in shown.stdout
+
+
+def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_path):
+    content, seeds = project / "content", project / "seeds"
+    article = content / "huawei-third-party-phones-monica.md"
+    fresh_build(project)
+
+    edit(article, "\nclaims:", "\nurl: https://example.com/monica\nclaims:")
+    result = fresh_build(project)
+    assert not result.full and "articles/huawei-third-party-phones-monica.html" in result.rendered
+    assert len(result.rendered) < result.pages / 2, "an edit of one page re-rendered most of the site"
+    assert_same_as_clean_build(project, tmp_path)
+
+    steps = [
+        lambda: edit(seeds / "001_ec377d852a875d58.txt", "Huawei", "Huawei "),  # a capture
+        lambda: edit(project / "site.yaml", "title: Phone Makers Abroad", "title: Phone Makers, Abroad"),
+        lambda: (
+            (project / "templates").mkdir() or shutil.copy(PROJECT / "templates/capture.html", project / "templates")
+        ),
+        lambda: edit(project / "templates/capture.html", "{% block main %}", "{% block main %}<!-- mine -->"),
+        lambda: (project / "static").mkdir() or (project / "static/extra.css").write_text("p{}", encoding="utf-8"),
+        lambda: [
+            (seeds / "other.txt").write_text(OTHER_CAPTURE, encoding="utf-8"),
+            (content / "other.md").write_text(OTHER_PAGE, encoding="utf-8"),
+        ],
+        lambda: (content / "other.md").unlink(),
+        lambda: article.rename(content / "renamed-monica.md"),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        assert not fresh_build(project).up_to_date, f"step {number}: the change was not seen"
+        assert_same_as_clean_build(project, tmp_path)
+        assert fresh_build(project).up_to_date, "a second build found a change the first one did not record"
+
+
+def test_a_deleted_cache_gives_a_cold_build_with_the_same_output(project, tmp_path):
+    fresh_build(project)
+    shutil.rmtree(project / cache.FOLDER)
+    result = fresh_build(project)
+    assert result.full and not result.up_to_date
+    assert_same_as_clean_build(project, tmp_path)
+
+
+def _flip_a_byte(file: Path) -> None:
+    data = bytearray(file.read_bytes())
+    data[len(data) * 2 // 3] ^= 0xFF
+    file.write_bytes(bytes(data))
+
+
+def _damage_a_record(file: Path) -> None:
+    with sqlite3.connect(file) as db:
+        path, record = db.execute("SELECT path, record FROM pages").fetchone()
+        damaged = bytearray(record)
+        damaged[len(damaged) // 2] ^= 0xFF
+        db.execute("UPDATE pages SET record = ? WHERE path = ?", (bytes(damaged), path))
+
+
+DAMAGE = {
+    "state truncated": lambda folder: (folder / "state.pickle").write_bytes(
+        (folder / "state.pickle").read_bytes()[:100]
+    ),
+    "state with a flipped byte": lambda folder: _flip_a_byte(folder / "state.pickle"),
+    "pages not a database": lambda folder: (folder / "pages.sqlite").write_bytes(b"not a database" * 100),
+    "a page record altered": lambda folder: _damage_a_record(folder / "pages.sqlite"),
+    "a compiled template altered": lambda folder: [_flip_a_byte(f) for f in (folder / "templates").iterdir()],
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_damaged_cache_is_discarded_and_never_poisons_the_build(project, tmp_path, damage):
+    fresh_build(project)
+    damage(project / cache.FOLDER)
+    edit(project / "content/huawei-third-party-phones-monica.md", "\nclaims:", "\nurl: https://example.com/m\nclaims:")
+    fresh_build(project)
+    assert_same_as_clean_build(project, tmp_path)
+    assert fresh_build(project).up_to_date, "the cache was not written afresh after the damaged one was dropped"
+
+
+def test_a_cache_written_by_other_code_is_not_used(project, monkeypatch):
+    fresh_build(project)
+    monkeypatch.setattr(cache, "_code_key", lambda: b"another version!")
+    result = fresh_build(project)
+    assert result.full and not result.up_to_date
+
+
+def test_an_output_folder_changed_by_hand_is_built_again(project, tmp_path):
+    first = fresh_build(project)
+    (project / "_site/articles/huawei-third-party-phones-monica.html").unlink()
+    (project / "_site/index.html").write_text("edited by hand", encoding="utf-8")
+    result = fresh_build(project)
+    assert result.full and result.pages == first.pages
+    assert_same_as_clean_build(project, tmp_path)
+
+
+def test_the_cache_stays_out_of_the_users_commits(project):
+    fresh_build(project)
+    assert (project / cache.FOLDER / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    """Fork for the small test site too, as a big site does."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    if parallel.workers() < 2:
+        pytest.skip("this machine has one core or no fork: builds run in one process")
+
+
+def test_builds_on_two_cores_equal_builds_on_one(project, tmp_path, two_cores, monkeypatch):
+    on_two = Builder(project, tmp_path / "two", cache=False).build()
+    monkeypatch.setenv("MICROSITE_NO_FORK", "1")
+    on_one = Builder(project, tmp_path / "one", cache=False).build()
+    assert on_two.rendered == on_one.rendered
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_a_template_error_in_the_second_process_is_reported_like_any_other(project, two_cores):
+    (project / "templates").mkdir()
+    (project / "templates/capture.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ no_such_name.x }}{% endblock %}", encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        Builder(project, project / "_site", cache=False).build()
+    problems = failed.value.problems
+    assert len(problems) == 1 and problems[0].file.name == "capture.html" and "no_such_name" in problems[0].message
+    assert not (project / "_site").exists(), "a failed build wrote an output folder"
+
+
+def test_a_page_error_found_by_the_second_process_names_file_line_and_field(project, two_cores):
+    edit(project / "content/huawei-third-party-phones-monica.md", "status: confirmed", "status: certain")
+    with pytest.raises(BuildFailed) as failed:
+        Builder(project, project / "_site", cache=False).build()
+    [problem] = failed.value.problems
+    assert problem.file.name == "huawei-third-party-phones-monica.md" and problem.line and "status" in problem.field
