@@ -7,7 +7,6 @@ Keys come from the slug, so they are unique in the site and stable between build
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,7 @@ from bibtexparser.middlewares import MonthAbbreviationMiddleware
 from bibtexparser.middlewares.parsestack import default_unparse_stack
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from . import urls
+from . import exports, urls
 from .exports import Field
 from .model import Article, Site
 
@@ -139,6 +138,19 @@ def is_news(article: Article) -> bool:
     return article.publisher is not None and article.publisher.kind in NEWS_KINDS
 
 
+class DeferredCitation:
+    """An article's Citation, made when its page is rendered: most rebuilds render few article pages, and
+    listing the pages must not cost a BibTeX entry per article."""
+
+    def __init__(self, site: Site, article: Article):
+        self._of, self._made = (site, article), None
+
+    def __getattr__(self, name: str):
+        if self._made is None:
+            self._made = for_article(*self._of)
+        return getattr(self._made, name)
+
+
 def csl_item(site: Site, article: Article) -> dict:
     item = {"id": article.slug, "type": "article-newspaper" if is_news(article) else "webpage", "title": article.title}
     if article.publisher:
@@ -159,11 +171,11 @@ def capture_note(site: Site, article: Article) -> str:
 
 
 def article_csl_json(site: Site, article: Article) -> str:
-    return _json([csl_item(site, article)])
+    return exports.json_records([csl_item(site, article)])
 
 
 def site_csl_json(site: Site) -> str:
-    return _json([csl_item(site, article) for article in site.articles])
+    return exports.json_records(csl_item(site, article) for article in site.articles)
 
 
 def article_bibtex(site: Site, article: Article) -> str:
@@ -226,7 +238,3 @@ def _bibtex(entries: list[bib.Entry]) -> str:
     library = MonthAbbreviationMiddleware(allow_inplace_modification=True).transform(bibtexparser.Library(entries))
     stack = default_unparse_stack(allow_inplace_modification=True)
     return bibtexparser.write_string(library, unparse_stack=stack, bibtex_format=_FORMAT).strip("\n") + "\n"
-
-
-def _json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -97,6 +97,7 @@ class SiteLoader:
             self._pages = _restore(self._store.read(config_digest), config)
             self._store_read, self._store = self._store, None
         self._pages = self._load_pages(files, config)
+        self.save()  # now, so that the pickled pages are not held through the rest of the build
         for file in files:
             loaded = self._pages[file]
             problems += loaded.problems
@@ -162,9 +163,14 @@ class SiteLoader:
 
         def load_share(share: list[Path]) -> list[tuple[Path, _LoadedPage]]:
             loaded = [(file, self._load_page(file, config)) for file in share]
-            if parallel.in_child():  # only bytes cross to the parent, with registry entries named, not copied
+            # Pickled here, on both cores: only bytes cross from the child to the parent (registry entries
+            # named, not copied), and the build cache stores the same bytes.
+            if parallel.in_child() or self._store_read is not None:
                 for _file, page in loaded:
-                    page.record, page.article = _pickled(page, config), None
+                    if page.article is not None:
+                        page.record = _pickled(page, config)
+                        if parallel.in_child():
+                            page.article = None
             return loaded
 
         for share in parallel.split(fresh, load_share):
@@ -181,7 +187,7 @@ class SiteLoader:
         return _LoadedPage(now, seed, capture_signature, article, problems)
 
     def save(self) -> None:
-        """Store the pages loaded since the last save in the build cache, after a good build."""
+        """Store in the build cache the pages loaded (and checked good) since the last save."""
         store = self._store_read
         if store is None or self._config is None or self._config[0] is None:
             return
@@ -263,11 +269,13 @@ def _line_in_page(file: Path, loc: tuple) -> int | None:
 
 
 class CaptureStore:
-    """Reads each capture once, and again only when its file changed."""
+    """The captures' signatures, each asked once per load, and their texts, read when a page is loaded.
+
+    Texts are not kept: a page is loaded again mostly because it or its capture changed, and
+    ten thousand captures would hold tens of megabytes for nothing."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self._texts: dict[str, tuple[tuple | None, str | None, Problem | None]] = {}
         self._signatures: dict[str, tuple | None] = {}  # stat once per load, however many pages ask
 
     def forget_signatures(self) -> None:
@@ -283,11 +291,7 @@ class CaptureStore:
         now = self.signature(name)
         if now is None:
             return None, None
-        cached = self._texts.get(name)
-        if cached is None or not unchanged(cached[0], now):
-            cached = (now, *read_text(self.folder / name))
-            self._texts[name] = cached
-        return cached[1], cached[2]
+        return read_text(self.folder / name)
 
 
 class _Page:
@@ -414,6 +418,7 @@ def load_article(
     if fm.comments:
         article.comments = _comments(page, fm.comments, normalised, capture)
     capture.passages.sort(key=lambda p: (p.start, -p.end))
+    capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
     return (None if page.problems else article), page.problems, fm.seed
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import citations, exports, paging, timeline, urls
 from .model import Article, Company, Site, Source
@@ -21,11 +22,19 @@ from .model import Article, Company, Site, Source
 class Page:
     path: str  # site-root-relative output path
     template: str | None  # a Jinja2 template, or None for a file that `make` writes
-    context: dict = field(default_factory=dict)
+    # The page's data, or a function that gives it: worked out only if the page is rendered (a rebuild
+    # renders few of the pages a big site lists, and splitting every company's articles by year is not free).
+    given: dict | Callable[[], dict] = field(default_factory=dict)
     shows: tuple[Article, ...] | None = ()  # None: every article (lists, indexes, the timeline)
     # Data files (JSON, CSV) are made in Python, not templated: make(site, **context) -> text.
     make: Callable[..., str] | None = None
     listed: bool = True  # in the sitemap; not the 404 page, the search page or drafts
+
+    @property
+    def context(self) -> dict:
+        if callable(self.given):
+            self.given = self.given()
+        return self.given
 
     @property
     def maker(self) -> str:
@@ -47,7 +56,7 @@ def site_pages(site: Site) -> list[Page]:
         related = tuple(r.article for r in article.related)
         related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
         shows = (article, *related)
-        context = {"article": article, "citation": citations.for_article(site, article)}
+        context = {"article": article, "citation": citations.DeferredCitation(site, article)}
         pages.append(Page(urls.article(article.slug), "article.html", context, shows, listed=not article.draft))
         capture = {"article": article, "capture": article.capture}
         pages.append(Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=not article.draft))
@@ -78,9 +87,11 @@ def timeline_pages(site: Site) -> list[Page]:
     landing = {"timeline": whole, "split": split, "part": None, "counts": counts}
     found = [Page(urls.TIMELINE, "timeline.html", landing, shows=None)]  # its counts read every article
     shows = split.dependencies((entry.date, entry.article) for entry in entries)
+    def part_context(part: paging.Part) -> dict:
+        return {"timeline": whole.part(part), "split": split, "part": part}
+
     for part in parts:
-        context = {"timeline": whole.part(part), "split": split, "part": part}
-        found.append(Page(split.paths[part], "timeline.html", context, shows[part]))
+        found.append(Page(split.paths[part], "timeline.html", partial(part_context, part), shows[part]))
     return found
 
 
@@ -106,8 +117,8 @@ def company_pages(company: Company) -> list[Page]:
     found = [Page(path, "company.html", landing, tuple(company.articles))]
     dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
     shows = split.dependencies(dated)
-    for part in parts:
-        context = {
+    def part_context(part: paging.Part) -> dict:
+        return {
             "company": company,
             "split": split,
             "part": part,
@@ -115,7 +126,9 @@ def company_pages(company: Company) -> list[Page]:
             "claims": [c for c in company.claims if part.holds(c.article.published)],
             "timeline": whole.part(part),
         }
-        found.append(Page(split.paths[part], "company.html", context, shows[part]))
+
+    for part in parts:
+        found.append(Page(split.paths[part], "company.html", partial(part_context, part), shows[part]))
     return found
 
 
@@ -138,8 +151,8 @@ def source_pages(source: Source) -> list[Page]:
     landing = {"source": source, "split": split, "part": None, "counts": counts}
     found = [Page(path, "source.html", landing, tuple(shown.values()))]
     shows = split.dependencies((article.published, article) for article in shown.values())
-    for part in parts:
-        context = {
+    def part_context(part: paging.Part) -> dict:
+        return {
             "source": source,
             "split": split,
             "part": part,
@@ -147,7 +160,9 @@ def source_pages(source: Source) -> list[Page]:
             "claims": [c for c in source.claims if part.holds(c.article.published)],
             "published": [a for a in source.published if part.holds(a.published)],
         }
-        found.append(Page(split.paths[part], "source.html", context, shows[part]))
+
+    for part in parts:
+        found.append(Page(split.paths[part], "source.html", partial(part_context, part), shows[part]))
     return found
 
 

@@ -4,8 +4,9 @@ A full build writes into a fresh temporary folder beside the output and swaps it
 only when every page was written, so a failed build never costs the last good site.
 A rebuild updates the folder in place once every page rendered (into a staging folder
 beside it): each file is replaced whole (renamed into place), so no reader ever sees half
-a file, and inside a transaction that puts every old file back should anything fail. The output folder carries a marker file; a folder without it (and not
-empty) is never replaced, because it may hold files the user wrote.
+a file, and inside a transaction that puts every old file back should anything fail.
+The output folder carries a marker file; a folder without it (and not empty) is never
+replaced, because it may hold files the user wrote.
 """
 
 from __future__ import annotations
