@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parallel, render, search, urls
+from . import exports, parallel, render, search, urls
 from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
 from .files import signature, unchanged
@@ -73,6 +73,8 @@ class Builder:
         self.cache = DiskCache(site_dir) if cache else None
         self._built: _Built | None = None  # after a good build
         self._asked_cache = False
+        self.pieces = exports.Pieces()  # the articles' shares of the site-wide data files, kept between builds
+        self._asked_pieces = False
 
     def build(self) -> BuildResult:
         """Build; incrementally when this Builder, or the last build's cache, knows the output folder."""
@@ -93,6 +95,11 @@ class Builder:
     def _build(self, started: float, static_dirs: list[Path], model_made) -> BuildResult:
         site = self.loader.load()
         model_made()
+        if not self._asked_pieces:
+            self._asked_pieces = True
+            self.pieces.made.update(self.loader.read_pieces())
+        self.pieces.keep_only({article.slug for article in site.articles})
+        site.pieces = self.pieces
         self.templates.refresh()
         # A kept Builder wrote the folder itself; a folder replaced since (its marker is new) is built afresh.
         built = self._built if self._built is not None and _same_marker(self.out_dir, self._built) else None
@@ -180,7 +187,8 @@ class Builder:
                 done.append(page.path)
             return done, problems
 
-        results = parallel.split(pages, share)
+        # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
+        results = parallel.split(pages, share, here=lambda page: page.make is not None and page.shows is None)
         problems = [p for _, found in results for p in found]
         if problems:
             # One broken template fails every page that uses it: report each place once.
@@ -217,6 +225,8 @@ class Builder:
         if self.cache is None:
             return
         self.loader.save()
+        self.loader.save_pieces({key: self.pieces.made[key] for key in self.pieces.new}, {*self.pieces.slugs()})
+        self.pieces.new.clear()
         self.cache.write("state", {"key": self._key(), "built": self._built})
 
 

@@ -121,15 +121,56 @@ class PageStore:
             with closing(sqlite3.connect(self.file)) as db, db:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, checksum BLOB, record BLOB)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS pieces "
+                    "(name TEXT, slug TEXT, version BLOB, checksum BLOB, text TEXT, PRIMARY KEY (name, slug))"
+                )
                 row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
                 if row is None or row[0] != self._key + config_digest:
                     db.execute("DELETE FROM pages")
+                    db.execute("DELETE FROM pieces")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self._key + config_digest,))
                 stored = {path for (path,) in db.execute("SELECT path FROM pages")}
                 db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in stored - keep])
                 db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     [(p, hashlib.blake2b(r, digest_size=16).digest(), r) for p, r in changed.items()],
+                )
+        except (sqlite3.Error, OSError):
+            self.discard()
+
+    def read_pieces(self, config_digest: bytes) -> dict[tuple[str, str], tuple[bytes, str]]:
+        """Each article's share of the site-wide data files (exports.Pieces), as the last build left them."""
+        try:
+            with closing(sqlite3.connect(self.file)) as db:
+                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+                if row is None or row[0] != self._key + config_digest:
+                    return {}
+                found = {}
+                for name, slug, version, checksum, text in db.execute("SELECT * FROM pieces"):
+                    if hashlib.blake2b(text.encode(), digest_size=16).digest() != checksum:
+                        raise sqlite3.DatabaseError(f"damaged share of {name} for {slug}")
+                    found[(name, slug)] = (version, text)
+                return found
+        except (sqlite3.Error, OSError):
+            self.discard()
+            return {}
+
+    def write_pieces(self, config_digest: bytes, changed: dict, slugs: set[str]) -> None:
+        """Store the shares made since the last save and drop those of articles that are gone."""
+        try:
+            with closing(sqlite3.connect(self.file)) as db, db:
+                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+                if row is None or row[0] != self._key + config_digest:
+                    return  # the pages were not stored for this site.yaml: nor are the shares
+                stored = {slug for (slug,) in db.execute("SELECT DISTINCT slug FROM pieces")}
+                db.executemany("DELETE FROM pieces WHERE slug = ?", [(slug,) for slug in stored - slugs])
+                db.executemany(
+                    "INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (name, slug, version, hashlib.blake2b(text.encode(), digest_size=16).digest(), text)
+                        for (name, slug), (version, text) in changed.items()
+                    ],
                 )
         except (sqlite3.Error, OSError):
             self.discard()

@@ -7,6 +7,7 @@ Keys come from the slug, so they are unique in the site and stable between build
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -175,7 +176,11 @@ def article_csl_json(site: Site, article: Article) -> str:
 
 
 def site_csl_json(site: Site) -> str:
-    return exports.json_records(csl_item(site, article) for article in site.articles)
+    return exports.joined_records(exports.shares(site, "citations.json", _csl_line))
+
+
+def _csl_line(site: Site, article: Article) -> str:
+    return json.dumps(csl_item(site, article), ensure_ascii=False)
 
 
 def article_bibtex(site: Site, article: Article) -> str:
@@ -185,7 +190,7 @@ def article_bibtex(site: Site, article: Article) -> str:
 def site_bibtex(site: Site) -> str:
     # What writing all entries at once gives (each entry is written on its own, its values not aligned with
     # the others'; slugs are unique, so no entry is a duplicate): the entries with a blank line between.
-    return "\n".join(article_bibtex(site, article) for article in site.articles) or _bibtex([])
+    return "\n".join(exports.shares(site, "citations.bib", article_bibtex)) or _bibtex([])
 
 
 def bibtex_entry(site: Site, article: Article) -> bib.Entry:

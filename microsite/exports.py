@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import urls
@@ -250,57 +251,110 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_LIST_SEPARATOR = "; "
 
 
+class Pieces:
+    """Each article's share of the site-wide data files, made once per version of the article.
+
+    A site-wide file is its articles' shares joined, newest first; a share is made again only when its
+    article or site.yaml changed. A Builder keeps one Pieces between builds (and in the build cache)."""
+
+    def __init__(self, made: dict | None = None):
+        self.made: dict[tuple[str, str], tuple[bytes, str]] = made or {}  # (file, slug) -> (version, share)
+        self.new: set[tuple[str, str]] = set()  # made since the last save
+
+    def of(self, name: str, site: Site, article: Article, make: Callable[[Site, Article], str]) -> str:
+        version = article.fingerprint + site.digest
+        found = self.made.get((name, article.slug))
+        if found is None or found[0] != version:
+            found = self.made[(name, article.slug)] = (version, make(site, article))
+            self.new.add((name, article.slug))
+        return found[1]
+
+    def slugs(self) -> set[str]:
+        return {slug for _name, slug in self.made}
+
+    def keep_only(self, slugs: set[str]) -> None:
+        for key in [key for key in self.made if key[1] not in slugs]:
+            del self.made[key]
+            self.new.discard(key)
+
+
+def shares(site: Site, name: str, make: Callable[[Site, Article], str]) -> list[str]:
+    if site.pieces is None:
+        site.pieces = Pieces()
+    shares = (site.pieces.of(name, site, article, make) for article in site.articles)
+    return [share for share in shares if share]  # an article without claims has no share of claims.json
+
+
+def joined_records(shares: list[str]) -> str:
+    lines = ",\n".join(shares)
+    return f"[\n{lines}\n]\n" if lines else "[]\n"
+
+
 def articles_json(site: Site) -> str:
-    return json_records(article_record(site, article) for article in site.articles)
+    return joined_records(shares(site, "articles.json", _article_line))
+
+
+def _article_line(site: Site, article: Article) -> str:
+    return json.dumps(article_record(site, article), ensure_ascii=False)
 
 
 def claims_json(site: Site) -> str:
-    return json_records(claim_record(site, claim) for claim in site.claims)
+    return joined_records(shares(site, "claims.json", _claim_lines))
+
+
+def _claim_lines(site: Site, article: Article) -> str:
+    return ",\n".join(json.dumps(claim_record(site, claim), ensure_ascii=False) for claim in article.claims)
 
 
 def claims_csv(site: Site) -> str:
     """RFC 4180 (CRLF, quoted where needed) in UTF-8 with a byte order mark, which Excel needs to read UTF-8."""
     out = io.StringIO()
+    csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\r\n").writeheader()
+    return "\ufeff" + out.getvalue() + "".join(shares(site, "claims.csv", _claim_rows))
+
+
+def _claim_rows(site: Site, article: Article) -> str:
+    out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, extrasaction="raise", lineterminator="\r\n")
-    writer.writeheader()
-    for claim in site.claims:
+    for claim in article.claims:
         writer.writerow({name: csv_cell(value) for name, value in claim_record(site, claim).items()})
-    return "\ufeff" + out.getvalue()
+    return out.getvalue()
 
 
 def timeline_json(site: Site) -> str:
     """TimelineJS3's JSON format: one event per dated publication and one per dated claim event.
 
     TimelineJS renders headlines and texts as HTML, so every text from the content is escaped."""
-    events = []
-    for article in site.articles:
-        if article.published:
-            by = f"Published by {html.escape(article.publisher.name)}." if article.publisher else "Publisher unknown."
-            events.append(
-                _timeline_event(
-                    article.published,
-                    article.title,
-                    f"<p>{by} {_timeline_link(site, urls.article(article.slug), 'Read the summary')}</p>",
-                    "Publications",
-                    f"published-{article.slug}",
-                )
-            )
-        for claim in article.claims:
-            if claim.event_date:
-                text = (
-                    f"<p>{html.escape(claim.status.capitalize())}, according to {html.escape(claim.source.name)}, "
-                    f"in “{html.escape(article.title)}”.</p>"
-                    f"<blockquote>“{html.escape(claim.quote)}”</blockquote>"
-                    f"<p>{_timeline_link(site, urls.path_for(claim), 'The claim and its quote')}</p>"
-                )
-                events.append(
-                    _timeline_event(
-                        claim.event_date, claim.statement, text, "Events", f"event-{article.slug}-{claim.id}"
-                    )
-                )
     title = {"text": {"headline": html.escape(site.settings.title), "text": html.escape(site.settings.description)}}
     head = json.dumps({"title": title}, ensure_ascii=False)[:-1]  # the object, left open for its events
-    return f'{head}, "events": {json_records(events).rstrip()}}}\n'
+    return f'{head}, "events": {joined_records(shares(site, "timeline.json", _timeline_lines)).rstrip()}}}\n'
+
+
+def _timeline_lines(site: Site, article: Article) -> str:
+    events = []
+    if article.published:
+        by = f"Published by {html.escape(article.publisher.name)}." if article.publisher else "Publisher unknown."
+        events.append(
+            _timeline_event(
+                article.published,
+                article.title,
+                f"<p>{by} {_timeline_link(site, urls.article(article.slug), 'Read the summary')}</p>",
+                "Publications",
+                f"published-{article.slug}",
+            )
+        )
+    for claim in article.claims:
+        if claim.event_date:
+            text = (
+                f"<p>{html.escape(claim.status.capitalize())}, according to {html.escape(claim.source.name)}, "
+                f"in “{html.escape(article.title)}”.</p>"
+                f"<blockquote>“{html.escape(claim.quote)}”</blockquote>"
+                f"<p>{_timeline_link(site, urls.path_for(claim), 'The claim and its quote')}</p>"
+            )
+            events.append(
+                _timeline_event(claim.event_date, claim.statement, text, "Events", f"event-{article.slug}-{claim.id}")
+            )
+    return ",\n".join(json.dumps(event, ensure_ascii=False) for event in events)
 
 
 def article_record(site: Site, article: Article) -> dict:

@@ -72,6 +72,7 @@ class SiteLoader:
         self._pages: dict[Path, _LoadedPage] = {}
         self._store = store  # the last build's pages, read once, before the first load
         self._store_read: PageStore | None = None  # where to save them after a good build
+        self._relations = relations.Memo()
 
     def load(self) -> Site:
         config, problems, config_digest = self._load_config()
@@ -134,7 +135,7 @@ class SiteLoader:
             settings = dataclasses.replace(settings, base_url=self.base_url)
             digest = hashlib.blake2b(digest + self.base_url.encode(), digest_size=16).digest()
         site = Site(settings, articles, config.companies.entries, config.sources.entries, digest=digest)
-        relations.link(site)
+        relations.link(site, self._relations)
         return site
 
     def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
@@ -198,6 +199,17 @@ class SiteLoader:
                 changed[str(file)] = page.record or _pickled(page, config)
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})
+
+    def read_pieces(self) -> dict:
+        """The shares of the site-wide data files that the build cache holds for this site.yaml."""
+        store = self._store_read
+        if store is None or self._config is None or self._config[0] is None:
+            return {}
+        return store.read_pieces(self._config[2])
+
+    def save_pieces(self, changed: dict, slugs: set[str]) -> None:
+        if self._store_read is not None and self._config is not None and self._config[0] is not None:
+            self._store_read.write_pieces(self._config[2], changed, slugs)
 
     def inputs(self) -> dict[str, tuple | None]:
         """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""

@@ -87,6 +87,7 @@ def timeline_pages(site: Site) -> list[Page]:
     landing = {"timeline": whole, "split": split, "part": None, "counts": counts}
     found = [Page(urls.TIMELINE, "timeline.html", landing, shows=None)]  # its counts read every article
     shows = split.dependencies((entry.date, entry.article) for entry in entries)
+
     def part_context(part: paging.Part) -> dict:
         return {"timeline": whole.part(part), "split": split, "part": part}
 
@@ -117,6 +118,7 @@ def company_pages(company: Company) -> list[Page]:
     found = [Page(path, "company.html", landing, tuple(company.articles))]
     dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
     shows = split.dependencies(dated)
+
     def part_context(part: paging.Part) -> dict:
         return {
             "company": company,
@@ -151,6 +153,7 @@ def source_pages(source: Source) -> list[Page]:
     landing = {"source": source, "split": split, "part": None, "counts": counts}
     found = [Page(path, "source.html", landing, tuple(shown.values()))]
     shows = split.dependencies((article.published, article) for article in shown.values())
+
     def part_context(part: paging.Part) -> dict:
         return {
             "source": source,

@@ -31,11 +31,15 @@ def workers() -> int:
     return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def split(items: list, function: Callable[[list], object]) -> list:
-    """[function(share) for each share of items], the shares run side by side when it pays."""
+def split(items: list, function: Callable[[list], object], here: Callable[[object], bool] | None = None) -> list:
+    """[function(share) for each share of items], the shares run side by side when it pays.
+
+    Items for which `here` is true are done in this process: what they leave in memory is kept."""
     if workers() < 2 or len(items) < MIN_ITEMS:
         return [function(items)]
-    mine, theirs = items[0::2], items[1::2]  # interleaved, so costly neighbours are shared out
+    kept = [item for item in items if here(item)] if here else []
+    rest = [item for item in items if not here(item)] if here else items
+    mine, theirs = kept + rest[0::2], rest[1::2]  # interleaved, so costly neighbours are shared out
     child = _Child(function, theirs)
     try:
         result = function(mine)

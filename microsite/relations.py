@@ -8,7 +8,21 @@ from .model import Article, Related, Site
 SHARED_SOURCE_SCORE = 3  # a shared source says more than a shared company (1)
 
 
-def link(site: Site) -> None:
+class Memo:
+    """What link() worked out last time, for a loader kept between rebuilds: related articles depend only on
+    each article's date, title, sources, companies and story, so an edit of its text keeps them all."""
+
+    def __init__(self):
+        self.key: list[tuple] | None = None
+        self.related: dict[str, list[tuple[str, list[str]]]] = {}  # slug -> (slug, reasons) of its related
+
+
+def _related_key(article: Article, mentions: dict) -> tuple:
+    sources = tuple(source.name for source in _registered_sources(article))  # names: the reasons quote them
+    return (article.slug, article.sort_key(), sources, tuple(c.name for c in mentions[id(article)]), article.story)
+
+
+def link(site: Site, memo: Memo | None = None) -> None:
     # Registry entries and unchanged articles are kept between rebuilds: start afresh.
     for company in site.companies:
         company.articles.clear()
@@ -34,9 +48,18 @@ def link(site: Site) -> None:
                 company.claims.append(claim)
             if claim.source.registered:
                 claim.source.claims.append(claim)
-    index = RelatedIndex(site.articles, mentions)
-    for article in site.articles:
-        article.related = index.related(article)
+    key = [_related_key(article, mentions) for article in site.articles] if memo is not None else None
+    if memo is not None and memo.key == key:
+        by_slug = {article.slug: article for article in site.articles}
+        for article in site.articles:
+            article.related = [Related(by_slug[slug], reasons) for slug, reasons in memo.related[article.slug]]
+    else:
+        index = RelatedIndex(site.articles, mentions)
+        for article in site.articles:
+            article.related = index.related(article)
+        if memo is not None:
+            memo.key = key
+            memo.related = {a.slug: [(r.article.slug, r.reasons) for r in a.related] for a in site.articles}
     site.stories = stories.build(site)  # also sets each article's story_peers
 
 

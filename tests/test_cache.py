@@ -127,6 +127,12 @@ def _damage_a_record(file: Path) -> None:
         db.execute("UPDATE pages SET record = ? WHERE path = ?", (bytes(damaged), path))
 
 
+def _damage_a_share(file: Path) -> None:
+    with sqlite3.connect(file) as db:
+        name, slug, text = db.execute("SELECT name, slug, text FROM pieces WHERE text != ''").fetchone()
+        db.execute("UPDATE pieces SET text = ? WHERE name = ? AND slug = ?", (text[:-1] + "!", name, slug))
+
+
 DAMAGE = {
     "state truncated": lambda folder: (folder / "state.pickle").write_bytes(
         (folder / "state.pickle").read_bytes()[:100]
@@ -134,6 +140,7 @@ DAMAGE = {
     "state with a flipped byte": lambda folder: _flip_a_byte(folder / "state.pickle"),
     "pages not a database": lambda folder: (folder / "pages.sqlite").write_bytes(b"not a database" * 100),
     "a page record altered": lambda folder: _damage_a_record(folder / "pages.sqlite"),
+    "a share of a data file altered": lambda folder: _damage_a_share(folder / "pages.sqlite"),
     "a compiled template altered": lambda folder: [_flip_a_byte(f) for f in (folder / "templates").iterdir()],
 }
 
