@@ -25,7 +25,7 @@ from pathlib import Path
 from . import exports, parallel, render, search, urls
 from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
-from .files import signature, unchanged
+from .files import settled, signature, unchanged
 from .loader import SiteLoader
 from .model import Site
 from .pages import Page, site_pages
@@ -300,7 +300,7 @@ def _walk(folder: Path | str, found: dict, md_only: bool) -> None:
 
 
 def _copied_inputs(copies: dict[str, Path], signatures: dict[str, tuple | None]) -> dict[str, tuple | None]:
-    return {str(source): signatures[path] for path, source in copies.items()}
+    return {str(source): settled(signatures[path]) for path, source in copies.items()}
 
 
 class _Digests:

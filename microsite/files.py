@@ -17,6 +17,13 @@ def unchanged(before: tuple | None, now: tuple | None) -> bool:
     return before is not None and before == now and time.time_ns() - now[0] > _SETTLE_NS
 
 
+def settled(now: tuple | None) -> tuple | None:
+    """A signature to compare later: None for a file written too recently to trust its stat, which then
+    never matches, so the file is read again next time (a second write within the file system's time
+    granularity would leave the same signature)."""
+    return now if unchanged(now, now) else None
+
+
 def signature(path: Path | str) -> tuple | None:
     """Changes whenever the file is written or replaced; None when it is missing or not a file."""
     try:

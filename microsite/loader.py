@@ -20,7 +20,7 @@ from . import parallel, relations, urls, yamlfile
 from .cache import PageStore
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
-from .files import signature, unchanged
+from .files import settled, signature, unchanged
 from .model import (
     Article,
     Capture,
@@ -144,7 +144,7 @@ class SiteLoader:
         if self._config is None or not unchanged(self._config_signature, now):
             config, problems = load_config(self.site_dir)
             digest = hashlib.blake2b(file.read_bytes() if config else b"", digest_size=16).digest()
-            self._config, self._config_signature = (config, problems, digest), now
+            self._config, self._config_signature = (config, problems, digest), settled(now)
             self._pages.clear()  # loaded pages point into the old registries
         return self._config
 
@@ -182,9 +182,9 @@ class SiteLoader:
         return {file: kept[file] for file in files}
 
     def _load_page(self, file: Path, config: Config) -> _LoadedPage:
-        now = signature(file)
+        now = settled(signature(file))  # taken before reading: a write while it is read shows next time
         article, problems, seed = load_article(file, config, self.captures, self._md)
-        capture_signature = self.captures.signature(seed) if seed else None
+        capture_signature = settled(self.captures.signature(seed)) if seed else None
         return _LoadedPage(now, seed, capture_signature, article, problems)
 
     def save(self) -> None:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import cache, highlight, structured, urls
 from .errors import Problem
-from .files import signature, unchanged
+from .files import settled, signature, unchanged
 from .model import Site
 from .pages import Page
 
@@ -126,7 +126,7 @@ class Templates:
         for folder in template_dirs(self.site_dir):
             for file in sorted(folder.rglob("*")):
                 if file.is_file():
-                    files.append((str(file), signature(file)))
+                    files.append((str(file), settled(signature(file))))
         if self.env is None or not _same_files(self._signature, files):
             self.env, self._signature, self._digests = environment(self.site_dir, self.keep_compiled), files, {}
 
