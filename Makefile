@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build deploy check test lint format clean
+.PHONY: serve build deploy check test lint format clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ deploy: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python build.py check
+
+# Races Hugo and Pelican on generated corpora and writes bench/RESULTS.md (bench/README.md);
+# about 40 minutes at the default N = 1,000 and 10,000. BENCH_ARGS="--sizes 200 --runs 1" for a quick look.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

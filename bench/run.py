@@ -442,7 +442,10 @@ def _reap(process: subprocess.Popen, started: float, timeout: float | None) -> E
     found: list[Exit] = []
 
     def wait() -> None:
-        _, status, usage = os.wait4(process.pid, 0)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except ChildProcessError:  # reaped by another waiter, after an earlier wait here timed out
+            return
         found.append(Exit(time.perf_counter() - started, os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024))
 
     waiter = threading.Thread(target=wait, daemon=True)
