@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, parallel, render, search, urls
+from . import exports, parallel, relations, render, search, urls
 from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
 from .files import settled, signature, unchanged
@@ -211,6 +211,9 @@ class Builder:
         if built is None:
             return None
         self.templates.start_from(built.templates)  # refresh() drops them if a template changed
+        memo = self.cache.read("relations")
+        if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
+            self.loader.relations = memo
         if not _output_intact(self.out_dir, built):
             return None
         if _inputs_unchanged(built.inputs, self.site_dir, static_dirs):
@@ -225,6 +228,9 @@ class Builder:
         if self.cache is None:
             return
         self.loader.save()
+        if self.loader.relations.changed:
+            self.loader.relations.changed = False
+            self.cache.write("relations", self.loader.relations)
         self.loader.save_pieces({key: self.pieces.made[key] for key in self.pieces.new}, {*self.pieces.slugs()})
         self.pieces.new.clear()
         self.cache.write("state", {"key": self._key(), "built": self._built})

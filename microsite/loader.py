@@ -72,7 +72,7 @@ class SiteLoader:
         self._pages: dict[Path, _LoadedPage] = {}
         self._store = store  # the last build's pages, read once, before the first load
         self._store_read: PageStore | None = None  # where to save them after a good build
-        self._relations = relations.Memo()
+        self.relations = relations.Memo()  # kept between loads, and in the build cache
 
     def load(self) -> Site:
         config, problems, config_digest = self._load_config()
@@ -135,7 +135,7 @@ class SiteLoader:
             settings = dataclasses.replace(settings, base_url=self.base_url)
             digest = hashlib.blake2b(digest + self.base_url.encode(), digest_size=16).digest()
         site = Site(settings, articles, config.companies.entries, config.sources.entries, digest=digest)
-        relations.link(site, self._relations)
+        relations.link(site, self.relations)
         return site
 
     def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
@@ -174,10 +174,11 @@ class SiteLoader:
                             page.article = None
             return loaded
 
+        registry = _registry(config)
         for share in parallel.split(fresh, load_share):
             for file, page in share:
                 if page.article is None and page.record is not None:
-                    page.article = _unpickled(page.record, config)[3]
+                    page.article = _unpickled(page.record, registry)[3]
                 kept[file] = page
         return {file: kept[file] for file in files}
 
@@ -233,15 +234,20 @@ class _RegistryPickler(pickle.Pickler):
 
 
 class _RegistryUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, config: Config):
+    def __init__(self, data: bytes, registry: dict):
         super().__init__(io.BytesIO(data))
-        self.registry = {
-            **{("company", c.slug): c for c in config.companies.entries},
-            **{("source", s.slug): s for s in config.sources.entries},
-        }
+        self.registry = registry
 
     def persistent_load(self, pid):
         return self.registry[pid]  # a KeyError discards the record: its page is read again
+
+
+def _registry(config: Config) -> dict:
+    """The registry entries by the names _RegistryPickler gives them."""
+    return {
+        **{("company", c.slug): c for c in config.companies.entries},
+        **{("source", s.slug): s for s in config.sources.entries},
+    }
 
 
 def _pickled(page: _LoadedPage, config: Config) -> bytes:
@@ -252,19 +258,19 @@ def _pickled(page: _LoadedPage, config: Config) -> bytes:
     return out.getvalue()
 
 
-def _unpickled(record: bytes, config: Config) -> tuple:
-    return _RegistryUnpickler(record, config).load()
+def _unpickled(record: bytes, registry: dict) -> tuple:
+    return _RegistryUnpickler(record, registry).load()
 
 
 def _restore(records: dict[str, bytes], config: Config) -> dict[Path, _LoadedPage]:
     """The pages of the build cache; a record that cannot be read is left out, so its page is read again."""
-    pages = {}
+    pages, registry = {}, _registry(config)
     paused = gc.isenabled()
     gc.disable()  # a million small objects: the collector would walk them again and again
     try:
         for path, record in records.items():
             try:
-                page_signature, seed, capture_signature, article = _unpickled(record, config)
+                page_signature, seed, capture_signature, article = _unpickled(record, registry)
             except Exception:
                 continue
             pages[Path(path)] = _LoadedPage(page_signature, seed, capture_signature, article, [], saved=True)

@@ -15,6 +15,7 @@ class Memo:
     def __init__(self):
         self.key: list[tuple] | None = None
         self.related: dict[str, list[tuple[str, list[str]]]] = {}  # slug -> (slug, reasons) of its related
+        self.changed = False  # worked out again since the build cache last stored it
 
 
 def _related_key(article: Article, mentions: dict) -> tuple:
@@ -58,7 +59,7 @@ def link(site: Site, memo: Memo | None = None) -> None:
         for article in site.articles:
             article.related = index.related(article)
         if memo is not None:
-            memo.key = key
+            memo.key, memo.changed = key, True
             memo.related = {a.slug: [(r.article.slug, r.reasons) for r in a.related] for a in site.articles}
     site.stories = stories.build(site)  # also sets each article's story_peers
 
