@@ -210,18 +210,18 @@ class Builder:
         built: _Built | None = state["built"] if state else None
         if built is None:
             return None
-        self.templates.start_from(built.templates)  # refresh() drops them if a template changed
-        memo = self.cache.read("relations")
-        if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
-            self.loader.relations = memo
-        if not _output_intact(self.out_dir, built):
-            return None
-        if _inputs_unchanged(built.inputs, self.site_dir, static_dirs):
+        intact = _output_intact(self.out_dir, built)
+        if intact and _inputs_unchanged(built.inputs, self.site_dir, static_dirs):
             self._built = built
             return BuildResult(
                 self.out_dir, built.pages, built.articles, 0.0, full=False, base_url=built.base_url, up_to_date=True
             )
-        self._built = built
+        # Something changed: take up what the last build worked out that still holds.
+        self.templates.start_from(built.templates)  # refresh() drops them if a template changed
+        memo = self.cache.read("relations")
+        if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
+            self.loader.relations = memo
+        self._built = built if intact else None  # an output folder changed by hand is built afresh
         return None
 
     def _save(self) -> None:

@@ -100,8 +100,7 @@ class PageStore:
         """path -> record, for pages loaded against this site.yaml by this code; {} when there are none."""
         try:
             with closing(sqlite3.connect(self.file)) as db:
-                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-                if row is None or row[0] != self._key + config_digest:
+                if not self._ours(db, config_digest):
                     return {}
                 records = {}
                 for path, checksum, record in db.execute("SELECT path, checksum, record FROM pages"):
@@ -125,8 +124,7 @@ class PageStore:
                     "CREATE TABLE IF NOT EXISTS pieces "
                     "(name TEXT, slug TEXT, version BLOB, checksum BLOB, text TEXT, PRIMARY KEY (name, slug))"
                 )
-                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-                if row is None or row[0] != self._key + config_digest:
+                if not self._ours(db, config_digest):
                     db.execute("DELETE FROM pages")
                     db.execute("DELETE FROM pieces")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self._key + config_digest,))
@@ -143,8 +141,7 @@ class PageStore:
         """Each article's share of the site-wide data files (exports.Pieces), as the last build left them."""
         try:
             with closing(sqlite3.connect(self.file)) as db:
-                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-                if row is None or row[0] != self._key + config_digest:
+                if not self._ours(db, config_digest):
                     return {}
                 found = {}
                 for name, slug, version, checksum, text in db.execute("SELECT * FROM pieces"):
@@ -160,8 +157,7 @@ class PageStore:
         """Store the shares made since the last save and drop those of articles that are gone."""
         try:
             with closing(sqlite3.connect(self.file)) as db, db:
-                row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-                if row is None or row[0] != self._key + config_digest:
+                if not self._ours(db, config_digest):
                     return  # the pages were not stored for this site.yaml: nor are the shares
                 stored = {slug for (slug,) in db.execute("SELECT DISTINCT slug FROM pieces")}
                 db.executemany("DELETE FROM pieces WHERE slug = ?", [(slug,) for slug in stored - slugs])
@@ -174,6 +170,11 @@ class PageStore:
                 )
         except (sqlite3.Error, OSError):
             self.discard()
+
+    def _ours(self, db: sqlite3.Connection, config_digest: bytes) -> bool:
+        """Whether the file was written by this code for this site.yaml (a missing table raises: discarded)."""
+        row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+        return row is not None and row[0] == self._key + config_digest
 
     def discard(self) -> None:
         for suffix in ("", "-journal", "-wal"):

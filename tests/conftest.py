@@ -97,6 +97,23 @@ A store.
 """
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below the folder: its path and bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean_build(root: Path, out: Path, scratch: Path) -> None:
+    """The output folder holds byte for byte what a clean build (no .cache/ read or written) of the site gives."""
+    from microsite.builder import Builder
+
+    clean = scratch / f"clean-{len(list(scratch.glob('clean-*')))}"
+    Builder(root, clean, cache=False).build()
+    built, expected = snapshot(out), snapshot(clean)
+    assert sorted(built) == sorted(expected), "the build has other files than a clean build"
+    differ = [path for path in expected if built[path] != expected[path]]
+    assert not differ, f"these files differ from a clean build: {differ}"
+
+
 class SiteFolder:
     """A throw-away site: site.yaml, content/ and seeds/ in a temporary folder."""
 

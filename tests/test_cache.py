@@ -12,15 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, run_cli
+from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, assert_same_as_clean_build, run_cli, snapshot
 
 from microsite import cache, files, parallel
 from microsite.builder import Builder
 from microsite.errors import BuildFailed
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -41,15 +37,6 @@ def project(tmp_path, monkeypatch) -> Path:
 def fresh_build(root: Path):
     """What `build.py build` does: a new Builder, as in a new process."""
     return Builder(root, root / "_site").build()
-
-
-def assert_same_as_clean_build(root: Path, scratch: Path) -> None:
-    clean = scratch / f"clean-{len(list(scratch.glob('clean-*')))}"
-    Builder(root, clean, cache=False).build()
-    built, expected = snapshot(root / "_site"), snapshot(clean)
-    assert sorted(built) == sorted(expected), "the build has other files than a clean build"
-    differ = [path for path in expected if built[path] != expected[path]]
-    assert not differ, f"these files differ from a clean build: {differ}"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -81,7 +68,7 @@ def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_pa
     result = fresh_build(project)
     assert not result.full and "articles/huawei-third-party-phones-monica.html" in result.rendered
     assert len(result.rendered) < result.pages / 2, "an edit of one page re-rendered most of the site"
-    assert_same_as_clean_build(project, tmp_path)
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
 
     steps = [
         lambda: edit(seeds / "001_ec377d852a875d58.txt", "Huawei", "Huawei "),  # a capture
@@ -101,7 +88,7 @@ def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_pa
     for number, step in enumerate(steps):
         step()
         assert not fresh_build(project).up_to_date, f"step {number}: the change was not seen"
-        assert_same_as_clean_build(project, tmp_path)
+        assert_same_as_clean_build(project, project / "_site", tmp_path)
         assert fresh_build(project).up_to_date, "a second build found a change the first one did not record"
 
 
@@ -110,7 +97,7 @@ def test_a_deleted_cache_gives_a_cold_build_with_the_same_output(project, tmp_pa
     shutil.rmtree(project / cache.FOLDER)
     result = fresh_build(project)
     assert result.full and not result.up_to_date
-    assert_same_as_clean_build(project, tmp_path)
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
 
 
 def _flip_a_byte(file: Path) -> None:
@@ -151,7 +138,7 @@ def test_a_damaged_cache_is_discarded_and_never_poisons_the_build(project, tmp_p
     damage(project / cache.FOLDER)
     edit(project / "content/huawei-third-party-phones-monica.md", "\nclaims:", "\nurl: https://example.com/m\nclaims:")
     fresh_build(project)
-    assert_same_as_clean_build(project, tmp_path)
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
     assert fresh_build(project).up_to_date, "the cache was not written afresh after the damaged one was dropped"
 
 
@@ -168,7 +155,7 @@ def test_an_output_folder_changed_by_hand_is_built_again(project, tmp_path):
     (project / "_site/index.html").write_text("edited by hand", encoding="utf-8")
     result = fresh_build(project)
     assert result.full and result.pages == first.pages
-    assert_same_as_clean_build(project, tmp_path)
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
 
 
 def test_the_cache_stays_out_of_the_users_commits(project):

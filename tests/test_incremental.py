@@ -8,26 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder
+from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder, assert_same_as_clean_build, snapshot
 
 from microsite import files
 from microsite.builder import Builder
 from microsite.errors import BuildFailed
 from microsite.loader import load_site
 from microsite.pages import site_pages
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def assert_same_as_full_build(root: Path, out: Path, scratch: Path) -> None:
-    full = scratch / f"full-{len(list(scratch.iterdir()))}"
-    Builder(root, full, cache=False).build()  # clean: nothing read back from .cache/
-    incremental, clean = snapshot(out), snapshot(full)
-    assert sorted(incremental) == sorted(clean), "the incremental build has other files than a full build"
-    differ = [path for path in clean if incremental[path] != clean[path]]
-    assert not differ, f"these files differ from a full build: {differ}"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -101,7 +88,7 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
             pytest.fail(f"after {name}: {failed.report()}")
         assert not result.full, f"after {name}: the rebuild was not incremental"
         assert result.rendered or result.written, f"after {name}: nothing was rebuilt"
-        assert_same_as_full_build(root, out, scratch)
+        assert_same_as_clean_build(root, out, scratch)
 
     # A broken save leaves the output as it was, and the next good build catches up.
     before = snapshot(out)
@@ -112,7 +99,7 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
     assert snapshot(out) == before
     phonearena.write_text(text.replace("\ntitle: ", "\ntitle: Fixed, ", 1), encoding="utf-8")
     assert not builder.build().full
-    assert_same_as_full_build(root, out, scratch)
+    assert_same_as_clean_build(root, out, scratch)
 
     # Writing a file again with the same bytes renders nothing.
     os.utime(phonearena)
