@@ -784,6 +784,13 @@ def profile_cold_build(site: Path, folder: Path, top: int = 40) -> str:
 # --- The report -----------------------------------------------------------------------------------------------
 
 
+def portable(text: str, work: Path) -> str:
+    """The report names no folder of the machine it ran on: paths in the checkout are relative to it, and the
+    work folder is $WORK_ROOT."""
+    text = text.replace(f"{REPO}{os.sep}", "").replace(str(work), "$WORK_ROOT")
+    return text.replace(f"..{os.sep}{work.name}{os.sep}", f"$WORK_ROOT{os.sep}")
+
+
 def _number(value: float | None, digits: int) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -1052,7 +1059,7 @@ def main(argv: list[str] | None = None) -> int:
             profile = profile_cold_build(benches[-1].folder / "ours", benches[-1].folder)
         print(f"## Targets (N = {benches[-1].n})\n\n" + "\n".join(target_lines(benches[-1])), flush=True)
         args.results.parent.mkdir(parents=True, exist_ok=True)
-        args.results.write_text(results_markdown(benches, args, profile), encoding="utf-8")
+        args.results.write_text(portable(results_markdown(benches, args, profile), work), encoding="utf-8")
         _say(f"wrote {args.results}")
     finally:
         if not args.work:
