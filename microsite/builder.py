@@ -231,7 +231,7 @@ class Builder:
         if self.loader.relations.changed:
             self.loader.relations.changed = False
             self.cache.write("relations", self.loader.relations)
-        self.loader.save_pieces({key: self.pieces.made[key] for key in self.pieces.new}, {*self.pieces.slugs()})
+        self.loader.save_pieces({key: self.pieces.made[key] for key in self.pieces.new}, self.pieces.slugs())
         self.pieces.new.clear()
         self.cache.write("state", {"key": self._key(), "built": self._built})
 

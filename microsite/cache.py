@@ -40,7 +40,6 @@ class DiskCache:
     def __init__(self, site_dir: Path):
         self.folder = site_dir / FOLDER
         self._key = _code_key()
-        self.discarded: list[str] = []  # names of files found damaged or stale, for a note
 
     def read(self, name: str):
         """The object last written under `name`, or None when there is none or it cannot be trusted."""
@@ -54,12 +53,10 @@ class DiskCache:
         if not data.startswith(_MAGIC) or key != self._key:
             return None  # written by other code: silently stale
         if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
-            self.discarded.append(name)
             return None
         try:
             return pickle.loads(payload)
         except Exception:  # a checksum collision on a damaged file, or a class that moved
-            self.discarded.append(name)
             return None
 
     def write(self, name: str, value) -> None:

@@ -196,7 +196,7 @@ class SiteLoader:
         config, _problems, digest = self._config
         changed = {}
         for file, page in self._pages.items():
-            if page.article is not None and not page.saved and unchanged(page.signature, page.signature):
+            if page.article is not None and not page.saved and page.signature is not None:  # None: too fresh
                 changed[str(file)] = page.record or _pickled(page, config)
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})
