@@ -14,6 +14,7 @@ rendered by two processes side by side. Every path gives the same output, byte f
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -22,13 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, parallel, relations, render, search, urls
+from . import exports, parallel, relations, render, search, stories, urls
 from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
 from .files import settled, signature, unchanged
 from .loader import SiteLoader
-from .model import Site
-from .pages import Page, site_pages
+from .model import Article, Related, Site
+from .pages import Page, feed_entries, feed_page, own_pages, site_pages
 from .writer import MARKER, Output, atomic_output, check_destination, in_place_output
 
 
@@ -75,9 +76,18 @@ class Builder:
         self._asked_cache = False
         self.pieces = exports.Pieces()  # the articles' shares of the site-wide data files, kept between builds
         self._asked_pieces = False
+        # The last good build's model, and for each article the pages that show it whole (its own): what
+        # a kept Builder needs to rebuild in place after an edit that reaches no further (_update_in_place).
+        self._site: Site | None = None
+        self._shown_by: dict[str, list[Page]] = {}
+        self._digests: _Digests | None = None
+        self._changed_since_cache: set[str] | None = None  # the inputs changed since the cache's build
 
-    def build(self) -> BuildResult:
-        """Build; incrementally when this Builder, or the last build's cache, knows the output folder."""
+    def build(self, changed: set[Path] | None = None) -> BuildResult:
+        """Build; incrementally when this Builder, or the last build's cache, knows the output folder.
+
+        `changed` may name the files changed since the last build, as the preview's watcher sees them:
+        a kept Builder then looks at those alone rather than at every file of the site."""
         started = time.perf_counter()
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
         protected = [self.site_dir / "content", self.site_dir / "seeds", *render.template_dirs(self.site_dir)]
@@ -88,7 +98,23 @@ class Builder:
             if nothing_changed is not None:
                 nothing_changed.seconds = time.perf_counter() - started
                 return nothing_changed
+            if self._changed_since_cache:
+                updated = self._update_from_cache(started, static_dirs, self._changed_since_cache)
+                if updated is not None:
+                    return updated
+            memo = self.cache.read("relations")
+            if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
+                self.loader.relations = memo
 
+        if self._site is not None and self._built is not None and _same_marker(self.out_dir, self._built):
+            env = self.templates.env
+            self.templates.refresh()
+            articles = self.loader.refresh(self._site, changed) if self.templates.env is env else None
+            if articles is not None:
+                updated = self._update_in_place(started, static_dirs, self._site, articles)
+                if updated is not None:
+                    return updated
+        self._site = None
         with _collector_set_aside() as model_made:
             return self._build(started, static_dirs, model_made)
 
@@ -108,11 +134,8 @@ class Builder:
         plan = {page.path: digests.page(page) for page in pages}
         to_render = [page for page in pages if built is None or built.plan.get(page.path) != plan[page.path]]
 
-        copies = _copies(site, static_dirs)
-        copy_signatures = {}
-        for path, source in copies.items():
-            now = copy_signatures[path] = signature(source)  # a file written just now may change unseen
-            plan[path] = repr((str(source), now)).encode() if unchanged(now, now) else _COPY_AGAIN
+        copies = {**_static_copies(static_dirs), **{urls.capture_text(a.slug): a.capture.path for a in site.articles}}
+        copy_signatures = _plan_copies(copies, plan)
 
         self._built = None  # should the build fail half-way, the next one starts afresh
         if self.cache is not None:
@@ -155,7 +178,14 @@ class Builder:
             len(site.articles),
             site.settings.base_url,
         )
+        if self.cache is not None:
+            self.cache.write("outlines", _Outlines.of(site, digests, self._key()))
         self._save()
+        self._site, self._digests = site, digests
+        self._shown_by = {}
+        for page in pages:
+            for article in page.shows:
+                self._shown_by.setdefault(article.slug, []).append(page)
         return BuildResult(
             self.out_dir,
             len(pages),
@@ -165,6 +195,120 @@ class Builder:
             written=written,
             removed=removed,
             full=built is None,
+            base_url=site.settings.base_url,
+            search_seconds=search_seconds,
+        )
+
+    def _update_in_place(
+        self, started: float, static_dirs: list[Path], site: Site, changed: list[Article]
+    ) -> BuildResult | None:
+        """After edits that only the edited articles' own pages show (SiteLoader.refresh): render those
+        pages again and copy what changed, in place. None when a static file was added or removed, which
+        the full path lists again."""
+        built = self._built
+        statics = _static_copies(static_dirs)
+        if statics.keys() != {path for path in built.plan if path.startswith(f"{urls.STATIC}/")}:
+            return None
+        copies = {**statics, **{urls.capture_text(article.slug): article.capture.path for article in changed}}
+        pages = list({id(page): page for a in changed for page in self._shown_by.get(a.slug, [])}.values())
+        plan = dict(built.plan)
+        for page in pages:
+            plan[page.path] = self._digests.page(page)
+        to_render = [page for page in pages if built.plan.get(page.path) != plan[page.path]]
+        inputs = {**self.loader.inputs([article.file for article in changed]), **self.templates.inputs()}
+        result = self._write_in_place(site, plan, to_render, copies, inputs)
+        self._save()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _update_from_cache(self, started: float, static_dirs: list[Path], changed: set[str]) -> BuildResult | None:
+        """A fresh Builder's _update_in_place: after edits that only the edited articles' own pages show,
+        render those pages from a part of the model (the edited articles read again, the articles their
+        pages list taken from the cache) instead of loading the whole site. None when an edit reaches
+        further, or anything else changed: the whole path then finds it out."""
+        outlines = self.cache.read("outlines")
+        if not isinstance(outlines, _Outlines) or outlines.key != self._key() or self.templates.env is None:
+            return None
+        content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
+        slugs: set[str] = set()
+        for name in changed:
+            if name.startswith(content) and name in outlines.slug_of and os.path.isfile(name):
+                slugs.add(outlines.slug_of[name])
+            elif name.startswith(seeds) and name in outlines.captured_by and os.path.isfile(name):
+                slugs.update(outlines.captured_by[name])
+            else:
+                return None  # site.yaml, a template, a static file, a page or capture that came or went
+        needed = set(slugs)
+        for slug in slugs:
+            needed.update(other for other, _reasons in outlines.related[slug])
+            needed.update(outlines.stories.get(outlines.story_of.get(slug), ()))
+        feed = outlines.feed if slugs & set(outlines.feed) and urls.FEED in self._built.plan else []
+        needed.update(feed)
+        loaded = self.loader.load_part(
+            [Path(outlines.file_of[slug]) for slug in sorted(slugs)],
+            [Path(outlines.file_of[slug]) for slug in sorted(needed - slugs)],
+        )
+        if loaded is None:
+            return None
+        site, edited = loaded
+        if any(article.outline != outlines.outline[article.slug] for article in edited):
+            return None
+        by_slug = {article.slug: article for article in site.articles}
+        for article in site.articles:
+            for use in article.sources:
+                use.article = article
+        for article in edited:
+            article.related = [Related(by_slug[other], reasons) for other, reasons in outlines.related[article.slug]]
+        site.stories = stories.build(site, only={article.story for article in edited if article.story})
+        pages = [page for article in edited for page in own_pages(site, article)]
+        if feed:
+            pages.append(feed_page([by_slug[slug] for slug in feed]))
+        digests = _Digests(site, self.templates, every_outline=outlines.every)
+        plan = dict(self._built.plan)
+        for page in pages:
+            plan[page.path] = digests.page(page)
+        to_render = [page for page in pages if self._built.plan.get(page.path) != plan[page.path]]
+        copies = {urls.capture_text(article.slug): article.capture.path for article in edited}
+        result = self._write_in_place(site, plan, to_render, copies, self.loader.inputs_of_part())
+        if self.cache is not None:
+            self.loader.save_part()
+            self.cache.write("state", {"key": self._key(), "built": self._built})
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _write_in_place(
+        self, site: Site, plan: dict[str, bytes], to_render: list[Page], copies: dict[str, Path], inputs: dict
+    ) -> BuildResult:
+        """Render the pages and copy the files that changed into the output folder, in place, and keep
+        what it then holds (the part of the plan given, the rest as it was)."""
+        built = self._built
+        copy_signatures = _plan_copies(copies, plan)
+        copied = [path for path in copies if plan[path] is _COPY_AGAIN or built.plan.get(path) != plan[path]]
+        self._built = None  # should the build fail half-way, the next one starts afresh
+        if self.cache is not None:
+            self.cache.forget("state")
+        out = in_place_output(self.out_dir)
+        with out.transaction() as changes:  # should anything fail, the previous site is put back
+            with out.staging() as staged:
+                rendered = self._render_into(staged, site, to_render)
+                for path in rendered:
+                    changes.take(staged, path)
+            for path in copied:
+                changes.copy(copies[path], path)
+            written = [*rendered, *copied]
+            search_seconds = _update_search_index(site, out, written)
+        files = {**built.files, **_signatures(self.out_dir, written)}
+        inputs = {**built.inputs, **inputs, **_copied_inputs(copies, copy_signatures)}
+        marker = signature(self.out_dir / MARKER)
+        self._built = dataclasses.replace(built, plan=plan, files=files, marker=marker, inputs=inputs)
+        return BuildResult(
+            self.out_dir,
+            built.pages,
+            built.articles,
+            0.0,
+            rendered=rendered,
+            written=written,
+            full=False,
             base_url=site.settings.base_url,
             search_seconds=search_seconds,
         )
@@ -188,7 +332,7 @@ class Builder:
             return done, problems
 
         # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
-        results = parallel.split(pages, share, here=lambda page: page.make is not None and page.shows is None)
+        results = parallel.split(pages, share, here=lambda page: page.make is not None and page.lists is None)
         problems = [p for _, found in results for p in found]
         if problems:
             # One broken template fails every page that uses it: report each place once.
@@ -211,17 +355,16 @@ class Builder:
         if built is None:
             return None
         intact = _output_intact(self.out_dir, built)
-        if intact and _inputs_unchanged(built.inputs, self.site_dir, static_dirs):
+        changed = _changed_inputs(built.inputs, self.site_dir, static_dirs)
+        if intact and not changed:
             self._built = built
             return BuildResult(
                 self.out_dir, built.pages, built.articles, 0.0, full=False, base_url=built.base_url, up_to_date=True
             )
         # Something changed: take up what the last build worked out that still holds.
         self.templates.start_from(built.templates)  # refresh() drops them if a template changed
-        memo = self.cache.read("relations")
-        if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
-            self.loader.relations = memo
         self._built = built if intact else None  # an output folder changed by hand is built afresh
+        self._changed_since_cache = changed if intact else None
         return None
 
     def _save(self) -> None:
@@ -274,10 +417,11 @@ def _output_intact(out_dir: Path, built: _Built) -> bool:
     return all(sig is not None and signature(root + path) == sig for path, sig in built.files.items())
 
 
-def _inputs_unchanged(recorded: dict[str, tuple | None], site_dir: Path, static_dirs: list[Path]) -> bool:
-    """Whether every file a build would read is the one the last build read: the same files, none newer."""
+def _changed_inputs(recorded: dict[str, tuple | None], site_dir: Path, static_dirs: list[Path]) -> set[str]:
+    """The files a build would read that are not the ones the last build read: new, gone or newer."""
     now = _current_inputs(site_dir, static_dirs, recorded)
-    return now.keys() == recorded.keys() and all(unchanged(recorded[name], sig) for name, sig in now.items())
+    changed = {name for name, sig in now.items() if not unchanged(recorded.get(name), sig)}
+    return changed | (recorded.keys() - now.keys())
 
 
 def _current_inputs(site_dir: Path, static_dirs: list[Path], recorded: dict) -> dict[str, tuple | None]:
@@ -309,25 +453,64 @@ def _copied_inputs(copies: dict[str, Path], signatures: dict[str, tuple | None])
     return {str(source): settled(signatures[path]) for path, source in copies.items()}
 
 
+@dataclass
+class _Outlines:
+    """What a fresh Builder needs, besides the state, to render an edited article's own pages from a part
+    of the model (Builder._update_from_cache): unchanged while no article's outline changes."""
+
+    key: tuple  # Builder._key(): the site, output folder and base_url it was made for
+    every: bytes  # _Digests.every_outline
+    outline: dict[str, bytes]  # slug -> Article.outline
+    file_of: dict[str, str]  # slug -> its content page, as the page store names it
+    slug_of: dict[str, str]  # the other way
+    captured_by: dict[str, list[str]]  # capture file -> the slugs of the articles that summarise it
+    related: dict[str, list[tuple[str, list[str]]]]  # slug -> its related articles' slugs, with the reasons
+    story_of: dict[str, str]  # slug -> its story's id
+    stories: dict[str, list[str]]  # story id -> its articles' slugs
+    feed: list[str]  # the feed's entries
+
+    @classmethod
+    def of(cls, site: Site, digests: _Digests, key: tuple) -> _Outlines:
+        captured_by: dict[str, list[str]] = {}
+        for article in site.articles:
+            captured_by.setdefault(str(article.capture.path), []).append(article.slug)
+        return cls(
+            key,
+            digests.every_outline,
+            {article.slug: article.outline for article in site.articles},
+            {article.slug: str(article.file) for article in site.articles},
+            {str(article.file): article.slug for article in site.articles},
+            captured_by,
+            {a.slug: [(r.article.slug, r.reasons) for r in a.related] for a in site.articles},
+            {article.slug: article.story for article in site.articles if article.story},
+            {story.id: [article.slug for article in story.articles] for story in site.stories},
+            [article.slug for article in feed_entries(site)],
+        )
+
+
 class _Digests:
     """What each page is made from, as a digest: equal digests render equal pages."""
 
-    def __init__(self, site: Site, templates: render.Templates):
+    def __init__(self, site: Site, templates: render.Templates, every_outline: bytes | None = None):
         self.site, self.templates = site, templates
-        every = hashlib.blake2b(digest_size=16)
-        for article in site.articles:
-            every.update(article.slug.encode() + b"\0" + article.fingerprint)
-        self.every_article = every.digest()
+        if every_outline is None:
+            every = hashlib.blake2b(digest_size=16)
+            for article in site.articles:
+                every.update(article.slug.encode() + b"\0" + article.outline)
+            every_outline = every.digest()
+        self.every_outline = every_outline  # given when `site` is a part of the site
 
     def page(self, page: Page) -> bytes:
         digest = hashlib.blake2b(digest_size=16)
         made_by = self.templates.digest(page.template) if page.template else page.maker.encode()
         digest.update(page.path.encode() + b"\0" + self.site.digest + made_by)
-        if page.shows is None:
-            digest.update(self.every_article)
+        for article in page.shows:
+            digest.update(b"S" + article.slug.encode() + b"\0" + article.fingerprint)
+        if page.lists is None:
+            digest.update(b"E" + self.every_outline)
         else:
-            for article in page.shows:
-                digest.update(article.slug.encode() + b"\0" + article.fingerprint)
+            for article in page.lists:
+                digest.update(b"L" + article.slug.encode() + b"\0" + article.outline)
         return digest.digest()
 
 
@@ -342,14 +525,21 @@ def _update_search_index(site: Site, out: Output, changed: list[str]) -> float |
         return search.index(out.root, fresh)
 
 
-def _copies(site: Site, static_dirs: list[Path]) -> dict[str, Path]:
-    """Output path -> the file copied there: static files, then the raw captures."""
+def _static_copies(static_dirs: list[Path]) -> dict[str, Path]:
+    """Output path -> the static file copied there (the raw captures are copied too, beside their pages)."""
     copies: dict[str, Path] = {}
     for folder in static_dirs:  # the site's own static files override the project's
         if folder.is_dir():
             for file in sorted(folder.rglob("*")):
                 if file.is_file():
                     copies[f"{urls.STATIC}/{file.relative_to(folder).as_posix()}"] = file
-    for article in site.articles:
-        copies[urls.capture_text(article.slug)] = article.capture.path
     return copies
+
+
+def _plan_copies(copies: dict[str, Path], plan: dict[str, bytes]) -> dict[str, tuple | None]:
+    """Enter each copy in the plan by its source's signature; return the signatures."""
+    signatures = {}
+    for path, source in copies.items():
+        now = signatures[path] = signature(source)  # a file written just now may change unseen
+        plan[path] = repr((str(source), now)).encode() if unchanged(now, now) else _COPY_AGAIN
+    return signatures

@@ -93,14 +93,22 @@ class PageStore:
         self.file = site_dir / FOLDER / "pages.sqlite"
         self._key = _code_key()
 
-    def read(self, config_digest: bytes) -> dict[str, bytes]:
-        """path -> record, for pages loaded against this site.yaml by this code; {} when there are none."""
+    def read(self, config_digest: bytes, paths: list[str] | None = None) -> dict[str, bytes]:
+        """path -> record (of every page, or of these), for pages loaded against this site.yaml by this code;
+        {} when there are none."""
         try:
             with closing(sqlite3.connect(self.file)) as db:
                 if not self._ours(db, config_digest):
                     return {}
                 records = {}
-                for path, checksum, record in db.execute("SELECT path, checksum, record FROM pages"):
+                rows = (
+                    db.execute("SELECT path, checksum, record FROM pages")
+                    if paths is None
+                    else db.execute(
+                        f"SELECT path, checksum, record FROM pages WHERE path IN ({','.join('?' * len(paths))})", paths
+                    )
+                )
+                for path, checksum, record in rows:
                     if hashlib.blake2b(record, digest_size=16).digest() != checksum:
                         raise sqlite3.DatabaseError(f"damaged record for {path}")
                     records[path] = record
@@ -109,8 +117,9 @@ class PageStore:
             self.discard()
             return {}
 
-    def write(self, config_digest: bytes, changed: dict[str, bytes], keep: set[str]) -> None:
-        """Store the changed records and drop the rows of pages not in `keep`; failures only cost time."""
+    def write(self, config_digest: bytes, changed: dict[str, bytes], keep: set[str] | None) -> None:
+        """Store the changed records and drop the rows of pages not in `keep` (None: keep every row);
+        failures only cost time."""
         try:
             self.file.parent.mkdir(exist_ok=True)
             ignore_in_git(self.file.parent)
@@ -125,8 +134,9 @@ class PageStore:
                     db.execute("DELETE FROM pages")
                     db.execute("DELETE FROM pieces")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self._key + config_digest,))
-                stored = {path for (path,) in db.execute("SELECT path FROM pages")}
-                db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in stored - keep])
+                if keep is not None:
+                    stored = {path for (path,) in db.execute("SELECT path FROM pages")}
+                    db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in stored - keep])
                 db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                     [(p, hashlib.blake2b(r, digest_size=16).digest(), r) for p, r in changed.items()],

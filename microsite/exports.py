@@ -252,7 +252,7 @@ CSV_LIST_SEPARATOR = "; "
 
 
 class Pieces:
-    """Each article's share of the site-wide data files, made once per version of the article.
+    """Each article's share of the site-wide data files, made once per version of the article's outline.
 
     A site-wide file is its articles' shares joined, newest first; a share is made again only when its
     article or site.yaml changed. A Builder keeps one Pieces between builds (and in the build cache)."""
@@ -262,7 +262,7 @@ class Pieces:
         self.new: set[tuple[str, str]] = set()  # made since the last save
 
     def of(self, name: str, site: Site, article: Article, make: Callable[[Site, Article], str]) -> str:
-        version = article.fingerprint + site.digest
+        version = article.outline + site.digest  # a share reads only the article's outline
         found = self.made.get((name, article.slug))
         if found is None or found[0] != version:
             found = self.made[(name, article.slug)] = (version, make(site, article))

@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import hashlib
 import io
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from . import parallel, relations, urls, yamlfile
 from .cache import PageStore
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
-from .files import settled, signature, unchanged
+from .files import markdown_files, settled, signature, unchanged
 from .model import (
     Article,
     Capture,
@@ -73,6 +74,7 @@ class SiteLoader:
         self._store = store  # the last build's pages, read once, before the first load
         self._store_read: PageStore | None = None  # where to save them after a good build
         self.relations = relations.Memo()  # kept between loads, and in the build cache
+        self._part: list[tuple[Path, _LoadedPage]] = []  # the pages load_part read again
 
     def load(self) -> Site:
         config, problems, config_digest = self._load_config()
@@ -93,7 +95,7 @@ class SiteLoader:
         articles: list[Article] = []
         by_slug: dict[str, Article] = {}
         by_seed: dict[str, Article] = {}
-        files = sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+        files = markdown_files(content_dir)
         if self._store is not None:
             self._pages = _restore(self._store.read(config_digest), config)
             self._store_read, self._store = self._store, None
@@ -129,14 +131,140 @@ class SiteLoader:
 
         if not config.settings.build_drafts:  # checked like every page, then left out of the site
             articles = [article for article in articles if not article.draft]
+        site = self._site(config, config_digest, articles)
+        relations.link(site, self.relations)
+        return site
+
+    def _site(self, config: Config, config_digest: bytes, articles: list[Article]) -> Site:
         articles.sort(key=Article.sort_key)
         settings, digest = config.settings, config_digest
         if self.base_url:
             settings = dataclasses.replace(settings, base_url=self.base_url)
             digest = hashlib.blake2b(digest + self.base_url.encode(), digest_size=16).digest()
-        site = Site(settings, articles, config.companies.entries, config.sources.entries, digest=digest)
-        relations.link(site, self.relations)
-        return site
+        return Site(settings, articles, config.companies.entries, config.sources.entries, digest=digest)
+
+    def load_part(self, again: list[Path], stored: list[Path]) -> tuple[Site, list[Article]] | None:
+        """For a build from the cache after edits that reach no further than the edited articles' own
+        pages: a Site of these articles alone, unlinked, and those of them read again. The pages `again`
+        are read, the pages `stored` taken from the build cache. None when a page read has a problem,
+        site.yaml has one, or the cache lacks a page: a whole load then finds and reports it."""
+        store = self._store
+        config, problems, config_digest = self._load_config()
+        if store is None or config is None or problems:
+            return None
+        fresh = []
+        for file in again:
+            page = self._load_page(file, config)
+            if page.problems or page.article is None:
+                return None
+            fresh.append((file, page))
+        records = store.read(config_digest, [str(file) for file in stored]) if stored else {}
+        registry, kept = _registry(config), []
+        for file in stored:
+            try:
+                kept.append(_unpickled(records[str(file)], registry)[3])
+            except Exception:  # missing or unreadable: the whole load reads the page again
+                return None
+        self._part = fresh
+        articles = [page.article for _file, page in fresh]
+        return self._site(config, config_digest, [*articles, *kept]), articles
+
+    def save_part(self) -> None:
+        """Store in the build cache the pages that load_part read again."""
+        if self._store is None or self._config is None or self._config[0] is None:
+            return
+        config, _problems, digest = self._config
+        changed = {str(file): _pickled(page, config) for file, page in self._part if page.signature is not None}
+        self._store.write(digest, changed, keep=None)
+
+    def inputs_of_part(self) -> dict[str, tuple | None]:
+        found = {}
+        for file, page in self._part:
+            found[str(file)] = page.signature
+            found[str(self.captures.folder / page.seed)] = page.capture_signature
+        return found
+
+    def refresh(self, site: Site, changed: set[Path] | None = None) -> list[Article] | None:
+        """Re-read the pages that changed since `site` was loaded and update their articles in place.
+
+        Only when no change reaches past an article's own pages: site.yaml and the set of pages the
+        same, and every changed page good and with the same outline (Article.outline). Then the lists,
+        links and relations of `site` still hold, and the changed articles are returned; otherwise None,
+        and `load` makes a new Site (reading nothing twice: the pages read here are kept).
+
+        `changed`, when given, names the files that changed (the preview's watcher knows them): only
+        the pages among them, and those whose capture is among them, are looked at."""
+        if self._config is None or self._config[0] is None or self._store is not None:
+            return None
+        config_file = self.site_dir / "site.yaml"
+        if not unchanged(self._config_signature, signature(config_file)):
+            try:  # a file saved within the last second is compared by its bytes (files.settled)
+                if hashlib.blake2b(config_file.read_bytes(), digest_size=16).digest() != self._config[2]:
+                    return None
+            except OSError:
+                return None
+        if changed is None:
+            files = markdown_files(self.site_dir / "content")
+            if len(files) != len(self._pages) or any(file not in self._pages for file in files):
+                return None
+        else:
+            files = self._pages_touched_by(changed)
+            if files is None:
+                return None
+        self.captures.forget_signatures()
+        before = self._pages
+        self._pages = {**before, **self._load_pages(files, self._config[0])}
+        updated = []  # (file, the article in `site`, the one just read)
+        for file in files:
+            now, then = self._pages[file], before[file]
+            if now is then:
+                continue
+            if now.problems or now.article is None or then.article is None:
+                return None
+            if now.article.outline != then.article.outline:
+                return None
+            updated.append((file, then.article, now.article))
+        in_site = {id(article) for article in site.articles}
+        if any(id(old) not in in_site and (site.settings.build_drafts or not old.draft) for _f, old, _n in updated):
+            return None
+        for file, old, new in updated:
+            # Equal outlines: the same front matter but the comments, so the same claims, companies and
+            # sources; what differs is what only the article's own pages show.
+            old.body_html, old.comments, old.fingerprint = new.body_html, new.comments, new.fingerprint
+            vars(old.capture).update(vars(new.capture))  # in place: the capture page's context holds it
+            self._pages[file].article = old
+        return [old for _file, old, _new in updated]
+
+    def _pages_touched_by(self, changed: set[Path]) -> list[Path] | None:
+        """The known pages that the changed files are, or whose captures they are; None when a page or
+        a folder came or went, or a path is not understood (the caller then looks at everything)."""
+        content, seeds = self.site_dir / "content", self.site_dir / "seeds"
+        where = {os.path.abspath(content): content, os.path.abspath(seeds): seeds}
+        users: dict[str, list[Path]] | None = None
+        found: set[Path] = set()
+        for path in changed:
+            absolute = os.path.abspath(path)
+            if absolute == os.path.abspath(self.site_dir / "site.yaml"):
+                continue  # compared by refresh itself
+            folder = next((f for f in where if absolute.startswith(f + os.sep)), None)
+            if folder is None:
+                if any(f.startswith(absolute + os.sep) or f == absolute for f in where):
+                    return None  # content/ or seeds/ itself came or went
+                continue  # templates and static files: the Builder's
+            known = where[folder] / os.path.relpath(absolute, folder)
+            if where[folder] is content:
+                if known.suffix == ".md" and known in self._pages and os.path.isfile(known):
+                    found.add(known)
+                elif known.suffix == ".md" or os.path.isdir(known) or not os.path.exists(known):
+                    return None  # a page or a folder of pages came or went
+            else:
+                if users is None:
+                    users = {}
+                    for file, page in self._pages.items():
+                        if page.seed:
+                            users.setdefault(page.seed, []).append(file)
+                found.update(users.get(os.path.relpath(absolute, folder).replace(os.sep, "/"), []))
+        return sorted(found)
 
     def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
         file = self.site_dir / "site.yaml"
@@ -212,10 +340,11 @@ class SiteLoader:
         if self._store_read is not None and self._config is not None and self._config[0] is not None:
             self._store_read.write_pieces(self._config[2], changed, slugs)
 
-    def inputs(self) -> dict[str, tuple | None]:
-        """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""
+    def inputs(self, files: list[Path] | None = None) -> dict[str, tuple | None]:
+        """Every file the last load read (or only these pages), with its signature then: site.yaml, the
+        pages, their captures."""
         found = {str(self.site_dir / "site.yaml"): self._config_signature}
-        for file, page in self._pages.items():
+        for file, page in self._pages.items() if files is None else [(file, self._pages[file]) for file in files]:
             found[str(file)] = page.signature
             if page.seed:
                 found[str(self.captures.folder / page.seed)] = page.capture_signature
@@ -392,6 +521,7 @@ def load_article(
         body_html=render_markdown(md, raw.body),
         capture=capture,
         fingerprint=_fingerprint(raw, text),
+        outline=_outline(slug, fm),
     )
     seen_ids: set[str] = set()
     for index, entry in enumerate(fm.claims):
@@ -447,6 +577,13 @@ def _fingerprint(raw: RawPage, capture_text: str | None) -> bytes:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.digest()
+
+
+def _outline(slug: str, fm: FrontMatter) -> bytes:
+    """What the pages that list an article read of it: its front matter, of the comments only how many."""
+    comments = len(fm.comments.items) if fm.comments else 0
+    summary = repr((slug, fm.model_dump(exclude={"comments"}), comments))
+    return hashlib.blake2b(summary.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _resolve(page: _Page, registry: Registry, name: str, loc: tuple):

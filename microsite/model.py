@@ -133,10 +133,10 @@ class Capture(Linked):
 
     @property
     def text(self) -> str:
-        if self.loaded_text is None:
+        if self.loaded_text is None:  # read, not kept: ten thousand captures would hold tens of megabytes
             from .reader import read_text  # only the capture's own page reads it
 
-            self.loaded_text = read_text(self.path)[0] or ""
+            return read_text(self.path)[0] or ""
         return self.loaded_text
 
     def __getstate__(self) -> dict:
@@ -168,6 +168,9 @@ class Article(Linked):
     body_html: str
     capture: Capture
     fingerprint: bytes = field(default=b"", repr=False)  # changes whenever the page or its capture does
+    # Changes whenever what other pages show of it does (its front matter but the comments' texts): an
+    # edit of its body, capture or comments alone re-renders its own pages, not the lists that name it.
+    outline: bytes = field(default=b"", repr=False)
     related: list[Related] = field(default_factory=list)
     # The other reports of its story, each compared with this one (microsite/stories.py PeerReport).
     story_peers: list = field(default_factory=list)

@@ -1,10 +1,12 @@
 """Which pages the site has: one entry per output file, with its template and data.
 
 Every page gets the whole site model too (as `site`); the context names what is
-particular to the page. `shows` names the articles whose content the page displays,
-so that a rebuild re-renders a page only when one of them, site.yaml or its
-template changed: a page that reads more of the site than it declares here would go
-stale in the preview (tests/test_incremental.py compares with full builds).
+particular to the page. `shows` names the articles whose whole content the page
+displays (body, comments, capture), `lists` those of which it displays only what their
+outline covers (front matter, comment counts: Article.outline), so that a rebuild
+re-renders a page only when one of them, site.yaml or its template changed: a page that
+reads more of the site than it declares here would go stale in the preview
+(tests/test_incremental.py compares with full builds).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class Page:
     # The page's data, or a function that gives it: worked out only if the page is rendered (a rebuild
     # renders few of the pages a big site lists, and splitting every company's articles by year is not free).
     given: dict | Callable[[], dict] = field(default_factory=dict)
-    shows: tuple[Article, ...] | None = ()  # None: every article (lists, indexes, the timeline)
+    shows: tuple[Article, ...] = ()  # read whole
+    lists: tuple[Article, ...] | None = ()  # read only in outline; None: every article (indexes, the timeline)
     # Data files (JSON, CSV) are made in Python, not templated: make(site, **context) -> text.
     make: Callable[..., str] | None = None
     listed: bool = True  # in the sitemap; not the 404 page, the search page or drafts
@@ -44,30 +47,47 @@ class Page:
 
 def site_pages(site: Site) -> list[Page]:
     pages = [
-        Page(urls.HOME, "index.html", {"latest": site.articles[:HOME_LATEST]}, shows=None),
+        Page(urls.HOME, "index.html", {"latest": site.articles[:HOME_LATEST]}, lists=None),
         *timeline_pages(site),
-        Page(urls.COMPANIES, "companies.html", shows=None),
-        Page(urls.SOURCES, "sources.html", shows=None),
+        Page(urls.COMPANIES, "companies.html", lists=None),
+        Page(urls.SOURCES, "sources.html", lists=None),
         Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, listed=False),
     ]
     if site.settings.search:  # the page hosting Pagefind's UI; it shows no article itself
         pages.append(Page(urls.SEARCH, "search.html", listed=False))
     for article in site.articles:
-        related = tuple(r.article for r in article.related)
-        related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
-        shows = (article, *related)
-        context = {"article": article, "citation": citations.DeferredCitation(site, article)}
-        pages.append(Page(urls.article(article.slug), "article.html", context, shows, listed=not article.draft))
-        capture = {"article": article, "capture": article.capture}
-        pages.append(Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=not article.draft))
+        pages += own_pages(site, article)
     for company in site.mentioned_companies:
         pages += company_pages(company)
     for source in site.cited_sources:
         pages += source_pages(source)
     for story in site.stories:  # its reports side by side
-        pages.append(Page(urls.story(story.id), "story.html", {"story": story}, tuple(story.articles)))
+        pages.append(Page(urls.story(story.id), "story.html", {"story": story}, lists=tuple(story.articles)))
     pages += data_pages(site)
     return pages + discovery_pages(site, pages)
+
+
+def own_pages(site: Site, article: Article) -> list[Page]:
+    """The pages that show an article whole: its page and its capture's. They read of the site only its
+    settings, the article's story and the articles they declare (the Builder renders them from a part of
+    the model after an edit that reaches no further: Builder._update_from_cache)."""
+    related = tuple(r.article for r in article.related)
+    related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
+    context = {"article": article, "citation": citations.DeferredCitation(site, article)}
+    capture = {"article": article, "capture": article.capture}
+    return [
+        Page(urls.article(article.slug), "article.html", context, (article,), related, listed=not article.draft),
+        Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=not article.draft),
+    ]
+
+
+def feed_entries(site: Site) -> list[Article]:
+    return [article for article in site.articles if article.published and not article.draft][:FEED_ENTRIES]
+
+
+def feed_page(entries: list[Article]) -> Page:
+    # Each entry with its body; which articles they are depends on every article's date.
+    return Page(urls.FEED, "feed.xml", {"entries": entries}, tuple(entries), lists=None, listed=False)
 
 
 HOME_LATEST = 30  # the home page's newest articles; the timeline and the company pages list every one
@@ -79,20 +99,20 @@ def timeline_pages(site: Site) -> list[Page]:
     entries = list(whole.entries())
     parts = paging.split((entry.date, paging.TIMELINE_ENTRY) for entry in entries)
     if parts is None:
-        return [Page(urls.TIMELINE, "timeline.html", {"timeline": whole, "split": None, "part": None}, shows=None)]
+        return [Page(urls.TIMELINE, "timeline.html", {"timeline": whole, "split": None, "part": None}, lists=None)]
     split = paging.Split(parts, {part: urls.timeline_part(part.slug) for part in parts}, urls.TIMELINE)
     counts = {part: Counter() for part in parts}
     for entry in entries:
         counts[split.part_of(entry.date)][entry.kind] += 1
     landing = {"timeline": whole, "split": split, "part": None, "counts": counts}
-    found = [Page(urls.TIMELINE, "timeline.html", landing, shows=None)]  # its counts read every article
-    shows = split.dependencies((entry.date, entry.article) for entry in entries)
+    found = [Page(urls.TIMELINE, "timeline.html", landing, lists=None)]  # its counts read every article
+    lists = split.dependencies((entry.date, entry.article) for entry in entries)
 
     def part_context(part: paging.Part) -> dict:
         return {"timeline": whole.part(part), "split": split, "part": part}
 
     for part in parts:
-        found.append(Page(split.paths[part], "timeline.html", partial(part_context, part), shows[part]))
+        found.append(Page(split.paths[part], "timeline.html", partial(part_context, part), lists=lists[part]))
     return found
 
 
@@ -107,7 +127,7 @@ def company_pages(company: Company) -> list[Page]:
     if parts is None:
         context = {"company": company, "timeline": whole, "articles": company.articles, "claims": company.claims}
         # its claims belong to these articles too
-        return [Page(path, "company.html", {**context, "split": None, "part": None}, tuple(company.articles))]
+        return [Page(path, "company.html", {**context, "split": None, "part": None}, lists=tuple(company.articles))]
     split = paging.Split(parts, {part: urls.company_part(company.slug, part.slug) for part in parts}, path)
     counts = {part: Counter() for part in parts}
     for article in company.articles:
@@ -115,9 +135,9 @@ def company_pages(company: Company) -> list[Page]:
     for claim in company.claims:
         counts[split.part_of(claim.article.published)]["claims"] += 1
     landing = {"company": company, "split": split, "part": None, "counts": counts}
-    found = [Page(path, "company.html", landing, tuple(company.articles))]
+    found = [Page(path, "company.html", landing, lists=tuple(company.articles))]
     dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
-    shows = split.dependencies(dated)
+    lists = split.dependencies(dated)
 
     def part_context(part: paging.Part) -> dict:
         return {
@@ -130,7 +150,7 @@ def company_pages(company: Company) -> list[Page]:
         }
 
     for part in parts:
-        found.append(Page(split.paths[part], "company.html", partial(part_context, part), shows[part]))
+        found.append(Page(split.paths[part], "company.html", partial(part_context, part), lists=lists[part]))
     return found
 
 
@@ -142,7 +162,8 @@ def source_pages(source: Source) -> list[Page]:
     weighted = [(a.published, paging.CARD) for a in [*source.cited_in, *source.published]]
     parts = paging.split(weighted + [(c.article.published, paging.CLAIM_ROW) for c in source.claims])
     if parts is None:
-        return [Page(path, "source.html", {"source": source, **lists, "split": None, "part": None}, (*shown.values(),))]
+        context = {"source": source, **lists, "split": None, "part": None}
+        return [Page(path, "source.html", context, lists=(*shown.values(),))]
     split = paging.Split(parts, {part: urls.source_part(source.slug, part.slug) for part in parts}, path)
     counts = {part: Counter() for part in parts}
     for name in ("cited_in", "published"):
@@ -151,8 +172,8 @@ def source_pages(source: Source) -> list[Page]:
     for claim in source.claims:
         counts[split.part_of(claim.article.published)]["claims"] += 1
     landing = {"source": source, "split": split, "part": None, "counts": counts}
-    found = [Page(path, "source.html", landing, tuple(shown.values()))]
-    shows = split.dependencies((article.published, article) for article in shown.values())
+    found = [Page(path, "source.html", landing, lists=tuple(shown.values()))]
+    listed = split.dependencies((article.published, article) for article in shown.values())
 
     def part_context(part: paging.Part) -> dict:
         return {
@@ -165,7 +186,7 @@ def source_pages(source: Source) -> list[Page]:
         }
 
     for part in parts:
-        found.append(Page(split.paths[part], "source.html", partial(part_context, part), shows[part]))
+        found.append(Page(split.paths[part], "source.html", partial(part_context, part), lists=listed[part]))
     return found
 
 
@@ -176,10 +197,9 @@ def discovery_pages(site: Site, pages: list[Page]) -> list[Page]:
     """robots.txt, and where the site has a base_url to make addresses absolute, the feed and the sitemap."""
     found = [Page(urls.ROBOTS, "robots.txt", listed=False)]
     if site.settings.base_url:
-        latest = [article for article in site.articles if article.published and not article.draft]
-        found.append(Page(urls.FEED, "feed.xml", {"entries": latest[:FEED_ENTRIES]}, shows=None, listed=False))
+        found.append(feed_page(feed_entries(site)))
         listed = [page.path for page in pages if page.listed and page.path.endswith(".html")]
-        found.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": listed}, shows=None, listed=False))
+        found.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": listed}, lists=None, listed=False))
     return found
 
 
@@ -193,11 +213,12 @@ def data_pages(site: Site) -> list[Page]:
         (urls.DATA_CITATIONS_CSL, citations.site_csl_json),
         (urls.DATA_CITATIONS_BIBTEX, citations.site_bibtex),
     ]
-    found = [Page(path, None, shows=None, make=make) for path, make in every]
+    # Made from the articles' outlines only (exports.Pieces keeps each article's share by its outline).
+    found = [Page(path, None, lists=None, make=make) for path, make in every]
     for article in site.articles:
-        one = {"article": article}
-        found.append(Page(urls.citation_csl(article.slug), None, one, (article,), make=citations.article_csl_json))
-        found.append(Page(urls.citation_bibtex(article.slug), None, one, (article,), make=citations.article_bibtex))
+        one, listed = {"article": article}, (article,)
+        found.append(Page(urls.citation_csl(article.slug), None, one, lists=listed, make=citations.article_csl_json))
+        found.append(Page(urls.citation_bibtex(article.slug), None, one, lists=listed, make=citations.article_bibtex))
     # The About page documents the formats with fixed examples: it shows no article.
     documented = {
         "article_fields": exports.ARTICLE_FIELDS,

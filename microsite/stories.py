@@ -212,13 +212,13 @@ def report_order(article: Article) -> tuple:
     return (0, article.published.sort_key(), article.title.casefold())
 
 
-def build(site: Site) -> list[Story]:
-    """Every story of the site, first reported first; sets each article's `story_peers`."""
+def build(site: Site, only: set[str] | None = None) -> list[Story]:
+    """Every story of the site (or those named), first reported first; sets each article's `story_peers`."""
     registry = {entry.id: entry for entry in site.settings.stories}
     members: dict[str, list[Article]] = {}
     for article in site.articles:
         article.story_peers = []
-        if article.story:
+        if article.story and (only is None or article.story in only):
             members.setdefault(article.story, []).append(article)
     stories = [
         _story(story_id, sorted(articles, key=report_order), registry.get(story_id))

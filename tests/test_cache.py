@@ -197,3 +197,43 @@ def test_a_page_error_found_by_the_second_process_names_file_line_and_field(proj
         Builder(project, project / "_site", cache=False).build()
     [problem] = failed.value.problems
     assert problem.file.name == "huawei-third-party-phones-monica.md" and problem.line and "status" in problem.field
+
+
+def test_after_edits_only_their_own_pages_show_a_fresh_build_reads_those_articles_alone(project, tmp_path, monkeypatch):
+    # Bodies, comments and captures: the build renders the edited articles' own pages (and the feed) from the
+    # cache's copies of the articles those pages list, without loading the site; the output is a clean build's.
+    from microsite.loader import SiteLoader
+
+    edit(project / "site.yaml", 'base_url: ""', "base_url: https://example.org/research/")  # for the feed
+    content, seeds = project / "content", project / "seeds"
+    story = content / "huawei-xiaomi-att-verizon-macrumors.md"  # in a story, with related articles and comments
+    fresh_build(project)
+
+    def whole_load(self):
+        raise AssertionError("the whole site was loaded")
+
+    steps = {
+        "a body": (lambda: edit(story, "which is why that claim", "which is why this claim"), 3),
+        "a comment": (lambda: edit(story, "votes: 10\n      stance: sceptical", "votes: 10\n      stance: neutral"), 3),
+        "a capture": (lambda: edit(seeds / "001_ec377d852a875d58.txt", "Xiaomi", "Xiaomi "), 4),
+        "two bodies": (
+            lambda: [
+                edit(story, "which is why this claim", "which is why that claim"),
+                edit(content / "huawei-third-party-phones-monica.md", "Other outlets,", "Other outlets, too,"),
+            ],
+            5,
+        ),
+    }
+    for name, (step, most) in steps.items():
+        step()
+        with monkeypatch.context() as patch:
+            patch.setattr(SiteLoader, "load", whole_load)
+            result = fresh_build(project)
+        assert not result.full and 0 < len(result.rendered) <= most, f"after {name}: {result.rendered}"
+        assert_same_as_clean_build(project, project / "_site", tmp_path)
+        assert fresh_build(project).up_to_date, f"after {name}: the next build found a change"
+
+    edit(story, "\ntitle: ", "\ntitle: Retitled, ")  # its title is in the lists: the whole path
+    result = fresh_build(project)
+    assert "timeline.html" in result.rendered
+    assert_same_as_clean_build(project, project / "_site", tmp_path)

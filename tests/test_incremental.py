@@ -48,6 +48,10 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
         "a claim's status": lambda: edit(
             content / "huawei-xiaomi-att-verizon-macrumors.md", "status: reported", "status: confirmed"
         ),
+        "an article's body": lambda: edit(monica, "Other outlets,", "Other outlets, since edited,"),
+        "a comment's stance": lambda: edit(
+            content / "huawei-xiaomi-att-verizon-macrumors.md", "votes: 10\n      stance: sceptical", "votes: 10\n      stance: neutral"
+        ),
         "a capture's text": lambda: (seeds / "000_08207aa6a6b33e95.txt").write_bytes(
             (seeds / "000_08207aa6a6b33e95.txt").read_bytes() + b"\nA line added later.\n"
         ),
@@ -88,7 +92,10 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
             pytest.fail(f"after {name}: {failed.report()}")
         assert not result.full, f"after {name}: the rebuild was not incremental"
         assert result.rendered or result.written, f"after {name}: nothing was rebuilt"
-        assert_same_as_clean_build(root, out, scratch)
+        try:
+            assert_same_as_clean_build(root, out, scratch)
+        except AssertionError as differs:
+            pytest.fail(f"after {name}: {differs}")
 
     # A broken save leaves the output as it was, and the next good build catches up.
     before = snapshot(out)
@@ -145,6 +152,62 @@ def test_an_edited_article_renders_its_pages_and_the_pages_that_list_it(two_stor
     )
     assert "articles/other.html" not in result.written and "companies/xiaomi.html" not in result.written
     assert "Huawei still talks" in (two_stories.root / "_site/articles/talks.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_of_a_body_alone_renders_that_articles_own_pages(two_stories):
+    # The lists, indexes, data files and other articles' pages show only its outline (Article.outline).
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    two_stories.edit_page("A short summary.", "A short summary, edited.")
+    result = builder.build()
+    assert sorted(result.rendered) == ["articles/talks.html", "captures/talks.html"]
+    assert "A short summary, edited." in (two_stories.root / "_site/articles/talks.html").read_text(encoding="utf-8")
+
+
+def test_a_kept_builder_updates_the_model_in_place_for_such_an_edit(two_stories, monkeypatch):
+    # The preview's path: no new model, no page list; a front-matter edit still takes the whole path.
+    from microsite import builder as builder_module
+
+    builder = Builder(two_stories.root, two_stories.root / "_site")
+    builder.build()
+    listed = []
+    monkeypatch.setattr(builder_module, "site_pages", lambda site: listed.append(site) or site_pages(site))
+    two_stories.edit_page("A short summary.", "A short summary, edited again.")
+    assert sorted(builder.build().rendered) == ["articles/talks.html", "captures/talks.html"]
+    assert listed == []
+    two_stories.edit_page("title: Huawei talks to AT&T", "title: Huawei talks to AT&T again")
+    assert "timeline.html" in builder.build().rendered
+    assert len(listed) == 1
+
+
+def test_a_kept_builder_told_what_changed_looks_at_that_alone_and_still_equals_a_clean_build(two_stories, tmp_path):
+    # The preview passes the watcher's paths, absolute or not; what they cannot tell takes the whole path.
+    root, out, scratch = two_stories.root, two_stories.root / "_site", tmp_path / "clean"
+    scratch.mkdir()
+    builder = Builder(root, out)
+    builder.build()
+    talks = two_stories.edit_page("A short summary.", "A short summary, told.")
+    assert sorted(builder.build({talks}).rendered) == ["articles/talks.html", "captures/talks.html"]
+    assert_same_as_clean_build(root, out, scratch)
+
+    capture = root / "seeds/capture.txt"
+    capture.write_text(capture.read_text(encoding="utf-8") + "A line added.\n", encoding="utf-8")
+    relative = Path(os.path.relpath(capture))
+    assert "captures/talks.txt" in builder.build({relative}).written
+    assert_same_as_clean_build(root, out, scratch)
+
+    (root / "content/notes.txt").write_text("not a page\n", encoding="utf-8")
+    assert builder.build({root / "content/notes.txt"}).rendered == []
+
+    two_stories.write("seeds/third.txt", OTHER_CAPTURE)
+    two_stories.page(OTHER_PAGE.replace("seed: other.txt", "seed: third.txt\nstory: paris"), "third.md")
+    result = builder.build({root / "content/third.md"})
+    assert "articles/third.html" in result.rendered and "timeline.html" in result.rendered
+    assert_same_as_clean_build(root, out, scratch)
+
+    (root / "content/third.md").unlink()
+    assert "articles/third.html" in builder.build({root / "content/third.md"}).removed
+    assert_same_as_clean_build(root, out, scratch)
 
 
 def test_a_changed_template_renders_the_pages_that_use_it(two_stories):

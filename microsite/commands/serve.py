@@ -56,7 +56,7 @@ class Preview:
         named = sorted(display_path(p) for p in ([p for p in changed if p.exists()] or changed))
         what = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
         was_failing = self.state.problems is not None
-        result = self._build(first)
+        result = self._build(changed, first)
         if isinstance(result, BuildFailed):
             failed, shown = result, self.state.problems
             self.state.fail(failed.problems)
@@ -79,9 +79,9 @@ class Preview:
         elif changed_files:
             self._reload(changed_files)  # stylesheets alone: livereload swaps them without a reload
 
-    def _build(self, first: bool) -> BuildResult | BuildFailed:
+    def _build(self, changed: set[Path], first: bool) -> BuildResult | BuildFailed:
         try:
-            return self.builder.build()
+            return self.builder.build(None if first else changed)
         except OutputRefused as refused:
             if first:  # no save can fix the output folder: say so and stop
                 raise
