@@ -437,22 +437,30 @@ class Exit:
     max_rss_bytes: int  # the root process's ru_maxrss, from wait4
 
 
+_WAITERS: dict[int, tuple[threading.Thread, list]] = {}  # pid -> the thread in wait4 for it, and what it found
+
+
 def _reap(process: subprocess.Popen, started: float, timeout: float | None) -> Exit | None:
-    """Wait for the process with wait4 (for its rusage); None if it is still running after `timeout`."""
-    found: list[Exit] = []
+    """Wait for the process with wait4 (for its rusage); None if it is still running after `timeout`.
 
-    def wait() -> None:
-        try:
+    A wait that timed out stays in wait4, so a later call joins that same waiter: a second wait4 would
+    find the process already reaped by the first and lose its rusage."""
+    if process.pid not in _WAITERS:
+        found: list[Exit] = []
+
+        def wait() -> None:
             _, status, usage = os.wait4(process.pid, 0)
-        except ChildProcessError:  # reaped by another waiter, after an earlier wait here timed out
-            return
-        found.append(Exit(time.perf_counter() - started, os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024))
+            exit_status = os.waitstatus_to_exitcode(status)
+            found.append(Exit(time.perf_counter() - started, exit_status, usage.ru_maxrss * 1024))
 
-    waiter = threading.Thread(target=wait, daemon=True)
-    waiter.start()
+        waiter = threading.Thread(target=wait, daemon=True)
+        waiter.start()
+        _WAITERS[process.pid] = (waiter, found)
+    waiter, found = _WAITERS[process.pid]
     waiter.join(timeout)
     if not found:
         return None
+    del _WAITERS[process.pid]
     process.returncode = found[0].status  # reaped here: Popen must not wait for it again
     return found[0]
 
