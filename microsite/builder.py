@@ -28,7 +28,7 @@ from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
 from .files import settled, signature, unchanged
 from .loader import SiteLoader
-from .model import Article, Related, Site
+from .model import Related, Site
 from .pages import Page, feed_entries, feed_page, own_pages, site_pages
 from .writer import MARKER, Output, atomic_output, check_destination, in_place_output
 
@@ -76,47 +76,68 @@ class Builder:
         self._asked_cache = False
         self.pieces = exports.Pieces()  # the articles' shares of the site-wide data files, kept between builds
         self._asked_pieces = False
-        # The last good build's model, and for each article the pages that show it whole (its own): what
-        # a kept Builder needs to rebuild in place after an edit that reaches no further (_update_in_place).
-        self._site: Site | None = None
-        self._shown_by: dict[str, list[Page]] = {}
-        self._digests: _Digests | None = None
-        self._changed_since_cache: set[str] | None = None  # the inputs changed since the cache's build
+        self._asked_memo = False
+        self._outlines: _Outlines | None = None  # as the cache holds them
+        self._names_by_path: dict[str, str] | None = None  # each input's name by its absolute path
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build; incrementally when this Builder, or the last build's cache, knows the output folder.
 
         `changed` may name the files changed since the last build, as the preview's watcher sees them:
-        a kept Builder then looks at those alone rather than at every file of the site."""
+        a kept Builder then looks at those alone rather than stat every file of the site."""
         started = time.perf_counter()
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
         protected = [self.site_dir / "content", self.site_dir / "seeds", *render.template_dirs(self.site_dir)]
         check_destination(self.out_dir, [p for p in protected + static_dirs if p.exists()])
-        if self._built is None and self.cache is not None and not self._asked_cache:
-            self._asked_cache = True
-            nothing_changed = self._restore(static_dirs)
-            if nothing_changed is not None:
-                nothing_changed.seconds = time.perf_counter() - started
-                return nothing_changed
-            if self._changed_since_cache:
-                updated = self._update_from_cache(started, static_dirs, self._changed_since_cache)
+        names = None  # the inputs changed since the output folder was last built, when known
+        if self.cache is not None:
+            if self._built is None and not self._asked_cache:
+                self._asked_cache = True
+                names = self._restore(static_dirs)
+            elif self._built is not None and _same_marker(self.out_dir, self._built):
+                names = self._changed_names(changed, static_dirs)
+            if names is not None and not names:
+                return self._up_to_date(started)
+            if names:
+                updated = self._update_from_cache(started, names)
                 if updated is not None:
                     return updated
-            memo = self.cache.read("relations")
-            if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
-                self.loader.relations = memo
-
-        if self._site is not None and self._built is not None and _same_marker(self.out_dir, self._built):
-            env = self.templates.env
-            self.templates.refresh()
-            articles = self.loader.refresh(self._site, changed) if self.templates.env is env else None
-            if articles is not None:
-                updated = self._update_in_place(started, static_dirs, self._site, articles)
-                if updated is not None:
-                    return updated
-        self._site = None
+            if not self._asked_memo:
+                self._asked_memo = True
+                memo = self.cache.read("relations")
+                if isinstance(memo, relations.Memo):  # related articles, kept unless dates, names or stories changed
+                    self.loader.relations = memo
         with _collector_set_aside() as model_made:
             return self._build(started, static_dirs, model_made)
+
+    def _changed_names(self, hint: set[Path] | None, static_dirs: list[Path]) -> set[str]:
+        """The inputs changed since this Builder's last build: those of the hint that the build read, or,
+        without a hint or when it names a file the build did not read, every one, found by their stats."""
+        if hint is not None:
+            if self._names_by_path is None:
+                self._names_by_path = {os.path.abspath(name): name for name in self._built.inputs}
+            names = set()
+            for path in hint:
+                name = self._names_by_path.get(os.path.abspath(path))
+                if name is None:
+                    break  # perhaps a new page, template or static file: look at everything
+                if not unchanged(self._built.inputs[name], signature(name)):
+                    names.add(name)
+            else:
+                return names
+        return _changed_inputs(self._built.inputs, self.site_dir, static_dirs)
+
+    def _up_to_date(self, started: float) -> BuildResult:
+        built = self._built
+        return BuildResult(
+            self.out_dir,
+            built.pages,
+            built.articles,
+            time.perf_counter() - started,
+            full=False,
+            base_url=built.base_url,
+            up_to_date=True,
+        )
 
     def _build(self, started: float, static_dirs: list[Path], model_made) -> BuildResult:
         site = self.loader.load()
@@ -179,13 +200,13 @@ class Builder:
             site.settings.base_url,
         )
         if self.cache is not None:
-            self.cache.write("outlines", _Outlines.of(site, digests, self._key()))
-        self._save()
-        self._site, self._digests = site, digests
-        self._shown_by = {}
-        for page in pages:
-            for article in page.shows:
-                self._shown_by.setdefault(article.slug, []).append(page)
+            self._outlines = _Outlines.of(site, digests, self._key(), self.loader.config_digest)
+            self.cache.write("outlines", self._outlines)
+            self._save()
+            # Hold no model between builds: the next one works from the cache, as a fresh process would.
+            self.loader.forget()
+            self.pieces, self._asked_pieces = exports.Pieces(), False
+        self._names_by_path = None
         return BuildResult(
             self.out_dir,
             len(pages),
@@ -199,45 +220,29 @@ class Builder:
             search_seconds=search_seconds,
         )
 
-    def _update_in_place(
-        self, started: float, static_dirs: list[Path], site: Site, changed: list[Article]
-    ) -> BuildResult | None:
-        """After edits that only the edited articles' own pages show (SiteLoader.refresh): render those
-        pages again and copy what changed, in place. None when a static file was added or removed, which
-        the full path lists again."""
-        built = self._built
-        statics = _static_copies(static_dirs)
-        if statics.keys() != {path for path in built.plan if path.startswith(f"{urls.STATIC}/")}:
-            return None
-        copies = {**statics, **{urls.capture_text(article.slug): article.capture.path for article in changed}}
-        pages = list({id(page): page for a in changed for page in self._shown_by.get(a.slug, [])}.values())
-        plan = dict(built.plan)
-        for page in pages:
-            plan[page.path] = self._digests.page(page)
-        to_render = [page for page in pages if built.plan.get(page.path) != plan[page.path]]
-        inputs = {**self.loader.inputs([article.file for article in changed]), **self.templates.inputs()}
-        result = self._write_in_place(site, plan, to_render, copies, inputs)
-        self._save()
-        result.seconds = time.perf_counter() - started
-        return result
-
-    def _update_from_cache(self, started: float, static_dirs: list[Path], changed: set[str]) -> BuildResult | None:
-        """A fresh Builder's _update_in_place: after edits that only the edited articles' own pages show,
-        render those pages from a part of the model (the edited articles read again, the articles their
-        pages list taken from the cache) instead of loading the whole site. None when an edit reaches
-        further, or anything else changed: the whole path then finds it out."""
-        outlines = self.cache.read("outlines")
+    def _update_from_cache(self, started: float, changed: set[str]) -> BuildResult | None:
+        """After edits that only the edited articles' own pages show (their bodies, comments, captures),
+        render those pages from a part of the model: the edited articles read again, the articles their
+        pages list taken from the cache. None when an edit reaches further, or anything else changed: the
+        whole path then finds it out."""
+        outlines = self._outlines or self.cache.read("outlines")
         if not isinstance(outlines, _Outlines) or outlines.key != self._key() or self.templates.env is None:
             return None
+        self._outlines = outlines
         content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
+        config = str(self.site_dir / "site.yaml")
         slugs: set[str] = set()
         for name in changed:
+            if name == config and _digest_of(config) == outlines.config:
+                continue  # saved again within the last second (files.settled), but the same
             if name.startswith(content) and name in outlines.slug_of and os.path.isfile(name):
                 slugs.add(outlines.slug_of[name])
             elif name.startswith(seeds) and name in outlines.captured_by and os.path.isfile(name):
                 slugs.update(outlines.captured_by[name])
             else:
                 return None  # site.yaml, a template, a static file, a page or capture that came or went
+        if len(slugs) > parallel.MIN_ITEMS:  # many pages to read: the whole path reads them on two cores
+            return None
         needed = set(slugs)
         for slug in slugs:
             needed.update(other for other, _reasons in outlines.related[slug])
@@ -346,26 +351,19 @@ class Builder:
     def _key(self) -> tuple:
         return (str(self.site_dir.resolve()), str(self.out_dir.resolve()), self.base_url)
 
-    def _restore(self, static_dirs: list[Path]) -> BuildResult | None:
-        """Take up the last build's knowledge; a BuildResult when it shows that nothing changed."""
+    def _restore(self, static_dirs: list[Path]) -> set[str] | None:
+        """Take up the last build's knowledge; the inputs changed since, when its output folder is intact."""
         state = self.cache.read("state")
         if not isinstance(state, dict) or state.get("key") != self._key():
             state = None
         built: _Built | None = state["built"] if state else None
-        if built is None:
+        if built is None or not _output_intact(self.out_dir, built):  # a folder changed by hand is built afresh
             return None
-        intact = _output_intact(self.out_dir, built)
+        self._built = built
         changed = _changed_inputs(built.inputs, self.site_dir, static_dirs)
-        if intact and not changed:
-            self._built = built
-            return BuildResult(
-                self.out_dir, built.pages, built.articles, 0.0, full=False, base_url=built.base_url, up_to_date=True
-            )
-        # Something changed: take up what the last build worked out that still holds.
-        self.templates.start_from(built.templates)  # refresh() drops them if a template changed
-        self._built = built if intact else None  # an output folder changed by hand is built afresh
-        self._changed_since_cache = changed if intact else None
-        return None
+        if changed:  # take up what the last build worked out that still holds
+            self.templates.start_from(built.templates)  # refresh() drops them if a template changed
+        return changed
 
     def _save(self) -> None:
         if self.cache is None:
@@ -399,6 +397,14 @@ def _collector_set_aside():
         gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def _digest_of(file: str) -> bytes | None:
+    try:
+        with open(file, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+    except OSError:
+        return None
 
 
 def _signatures(root: Path, paths: list[str]) -> dict[str, tuple | None]:
@@ -459,6 +465,7 @@ class _Outlines:
     of the model (Builder._update_from_cache): unchanged while no article's outline changes."""
 
     key: tuple  # Builder._key(): the site, output folder and base_url it was made for
+    config: bytes  # site.yaml's digest
     every: bytes  # _Digests.every_outline
     outline: dict[str, bytes]  # slug -> Article.outline
     file_of: dict[str, str]  # slug -> its content page, as the page store names it
@@ -470,12 +477,13 @@ class _Outlines:
     feed: list[str]  # the feed's entries
 
     @classmethod
-    def of(cls, site: Site, digests: _Digests, key: tuple) -> _Outlines:
+    def of(cls, site: Site, digests: _Digests, key: tuple, config: bytes) -> _Outlines:
         captured_by: dict[str, list[str]] = {}
         for article in site.articles:
             captured_by.setdefault(str(article.capture.path), []).append(article.slug)
         return cls(
             key,
+            config,
             digests.every_outline,
             {article.slug: article.outline for article in site.articles},
             {article.slug: str(article.file) for article in site.articles},

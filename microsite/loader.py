@@ -10,7 +10,6 @@ import dataclasses
 import gc
 import hashlib
 import io
-import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,87 +183,17 @@ class SiteLoader:
             found[str(self.captures.folder / page.seed)] = page.capture_signature
         return found
 
-    def refresh(self, site: Site, changed: set[Path] | None = None) -> list[Article] | None:
-        """Re-read the pages that changed since `site` was loaded and update their articles in place.
+    @property
+    def config_digest(self) -> bytes | None:
+        """The digest of site.yaml as the last load read it."""
+        return self._config[2] if self._config is not None else None
 
-        Only when no change reaches past an article's own pages: site.yaml and the set of pages the
-        same, and every changed page good and with the same outline (Article.outline). Then the lists,
-        links and relations of `site` still hold, and the changed articles are returned; otherwise None,
-        and `load` makes a new Site (reading nothing twice: the pages read here are kept).
-
-        `changed`, when given, names the files that changed (the preview's watcher knows them): only
-        the pages among them, and those whose capture is among them, are looked at."""
-        if self._config is None or self._config[0] is None or self._store is not None:
-            return None
-        config_file = self.site_dir / "site.yaml"
-        if not unchanged(self._config_signature, signature(config_file)):
-            try:  # a file saved within the last second is compared by its bytes (files.settled)
-                if hashlib.blake2b(config_file.read_bytes(), digest_size=16).digest() != self._config[2]:
-                    return None
-            except OSError:
-                return None
-        if changed is None:
-            files = markdown_files(self.site_dir / "content")
-            if len(files) != len(self._pages) or any(file not in self._pages for file in files):
-                return None
-        else:
-            files = self._pages_touched_by(changed)
-            if files is None:
-                return None
-        self.captures.forget_signatures()
-        before = self._pages
-        self._pages = {**before, **self._load_pages(files, self._config[0])}
-        updated = []  # (file, the article in `site`, the one just read)
-        for file in files:
-            now, then = self._pages[file], before[file]
-            if now is then:
-                continue
-            if now.problems or now.article is None or then.article is None:
-                return None
-            if now.article.outline != then.article.outline:
-                return None
-            updated.append((file, then.article, now.article))
-        in_site = {id(article) for article in site.articles}
-        if any(id(old) not in in_site and (site.settings.build_drafts or not old.draft) for _f, old, _n in updated):
-            return None
-        for file, old, new in updated:
-            # Equal outlines: the same front matter but the comments, so the same claims, companies and
-            # sources; what differs is what only the article's own pages show.
-            old.body_html, old.comments, old.fingerprint = new.body_html, new.comments, new.fingerprint
-            vars(old.capture).update(vars(new.capture))  # in place: the capture page's context holds it
-            self._pages[file].article = old
-        return [old for _file, old, _new in updated]
-
-    def _pages_touched_by(self, changed: set[Path]) -> list[Path] | None:
-        """The known pages that the changed files are, or whose captures they are; None when a page or
-        a folder came or went, or a path is not understood (the caller then looks at everything)."""
-        content, seeds = self.site_dir / "content", self.site_dir / "seeds"
-        where = {os.path.abspath(content): content, os.path.abspath(seeds): seeds}
-        users: dict[str, list[Path]] | None = None
-        found: set[Path] = set()
-        for path in changed:
-            absolute = os.path.abspath(path)
-            if absolute == os.path.abspath(self.site_dir / "site.yaml"):
-                continue  # compared by refresh itself
-            folder = next((f for f in where if absolute.startswith(f + os.sep)), None)
-            if folder is None:
-                if any(f.startswith(absolute + os.sep) or f == absolute for f in where):
-                    return None  # content/ or seeds/ itself came or went
-                continue  # templates and static files: the Builder's
-            known = where[folder] / os.path.relpath(absolute, folder)
-            if where[folder] is content:
-                if known.suffix == ".md" and known in self._pages and os.path.isfile(known):
-                    found.add(known)
-                elif known.suffix == ".md" or os.path.isdir(known) or not os.path.exists(known):
-                    return None  # a page or a folder of pages came or went
-            else:
-                if users is None:
-                    users = {}
-                    for file, page in self._pages.items():
-                        if page.seed:
-                            users.setdefault(page.seed, []).append(file)
-                found.update(users.get(os.path.relpath(absolute, folder).replace(os.sep, "/"), []))
-        return sorted(found)
+    def forget(self) -> None:
+        """Drop the pages loaded: the next load takes them back from the build cache (a kept Builder holds
+        no model between builds; at ten thousand articles it would hold half a gigabyte)."""
+        self._pages = {}
+        if self._store_read is not None:
+            self._store, self._store_read = self._store_read, None
 
     def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
         file = self.site_dir / "site.yaml"
@@ -340,11 +269,10 @@ class SiteLoader:
         if self._store_read is not None and self._config is not None and self._config[0] is not None:
             self._store_read.write_pieces(self._config[2], changed, slugs)
 
-    def inputs(self, files: list[Path] | None = None) -> dict[str, tuple | None]:
-        """Every file the last load read (or only these pages), with its signature then: site.yaml, the
-        pages, their captures."""
+    def inputs(self) -> dict[str, tuple | None]:
+        """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""
         found = {str(self.site_dir / "site.yaml"): self._config_signature}
-        for file, page in self._pages.items() if files is None else [(file, self._pages[file]) for file in files]:
+        for file, page in self._pages.items():
             found[str(file)] = page.signature
             if page.seed:
                 found[str(self.captures.folder / page.seed)] = page.capture_signature

@@ -50,7 +50,9 @@ def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path
         ),
         "an article's body": lambda: edit(monica, "Other outlets,", "Other outlets, since edited,"),
         "a comment's stance": lambda: edit(
-            content / "huawei-xiaomi-att-verizon-macrumors.md", "votes: 10\n      stance: sceptical", "votes: 10\n      stance: neutral"
+            content / "huawei-xiaomi-att-verizon-macrumors.md",
+            "votes: 10\n      stance: sceptical",
+            "votes: 10\n      stance: neutral",
         ),
         "a capture's text": lambda: (seeds / "000_08207aa6a6b33e95.txt").write_bytes(
             (seeds / "000_08207aa6a6b33e95.txt").read_bytes() + b"\nA line added later.\n"
@@ -164,20 +166,21 @@ def test_an_edit_of_a_body_alone_renders_that_articles_own_pages(two_stories):
     assert "A short summary, edited." in (two_stories.root / "_site/articles/talks.html").read_text(encoding="utf-8")
 
 
-def test_a_kept_builder_updates_the_model_in_place_for_such_an_edit(two_stories, monkeypatch):
-    # The preview's path: no new model, no page list; a front-matter edit still takes the whole path.
-    from microsite import builder as builder_module
+def test_a_kept_builder_renders_such_an_edit_from_the_cache_without_loading_the_site(two_stories, monkeypatch):
+    # The preview's path, and a fresh `build`'s: a front-matter edit still loads the site and lists its pages.
+    from microsite.loader import SiteLoader
 
     builder = Builder(two_stories.root, two_stories.root / "_site")
     builder.build()
-    listed = []
-    monkeypatch.setattr(builder_module, "site_pages", lambda site: listed.append(site) or site_pages(site))
+    loads = []
+    whole_load = SiteLoader.load
+    monkeypatch.setattr(SiteLoader, "load", lambda self: loads.append(self) or whole_load(self))
     two_stories.edit_page("A short summary.", "A short summary, edited again.")
     assert sorted(builder.build().rendered) == ["articles/talks.html", "captures/talks.html"]
-    assert listed == []
+    assert loads == []
     two_stories.edit_page("title: Huawei talks to AT&T", "title: Huawei talks to AT&T again")
     assert "timeline.html" in builder.build().rendered
-    assert len(listed) == 1
+    assert len(loads) == 1
 
 
 def test_a_kept_builder_told_what_changed_looks_at_that_alone_and_still_equals_a_clean_build(two_stories, tmp_path):
