@@ -226,10 +226,12 @@ class Builder:
         pages list taken from the cache. None when an edit reaches further, or anything else changed: the
         whole path then finds it out."""
         outlines = self._outlines or self.cache.read("outlines")
-        if not isinstance(outlines, _Outlines) or outlines.key != self._key() or self.templates.env is None:
+        if not isinstance(outlines, _Outlines) or outlines.key != self._key():
             return None
         self._outlines = outlines
         content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
+        if self.templates.env is None:  # a Builder whose first build found nothing changed: no template did
+            self.templates.start_from(self._built.templates)
         config = str(self.site_dir / "site.yaml")
         slugs: set[str] = set()
         for name in changed:

@@ -129,14 +129,20 @@ DAMAGE = {
     "a page record altered": lambda folder: _damage_a_record(folder / "pages.sqlite"),
     "a share of a data file altered": lambda folder: _damage_a_share(folder / "pages.sqlite"),
     "a compiled template altered": lambda folder: [_flip_a_byte(f) for f in (folder / "templates").iterdir()],
+    "outlines with a flipped byte": lambda folder: _flip_a_byte(folder / "outlines.pickle"),
+}
+EDITS = {  # the second reads the cache's outlines and only a part of its pages
+    "front matter": ("\nclaims:", "\nurl: https://example.com/m\nclaims:"),
+    "body": ("Other outlets,", "Other outlets, since,"),
 }
 
 
+@pytest.mark.parametrize("kind", EDITS)
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
-def test_a_damaged_cache_is_discarded_and_never_poisons_the_build(project, tmp_path, damage):
+def test_a_damaged_cache_is_discarded_and_never_poisons_the_build(project, tmp_path, damage, kind):
     fresh_build(project)
     damage(project / cache.FOLDER)
-    edit(project / "content/huawei-third-party-phones-monica.md", "\nclaims:", "\nurl: https://example.com/m\nclaims:")
+    edit(project / "content/huawei-third-party-phones-monica.md", *EDITS[kind])
     fresh_build(project)
     assert_same_as_clean_build(project, project / "_site", tmp_path)
     assert fresh_build(project).up_to_date, "the cache was not written afresh after the damaged one was dropped"
@@ -237,3 +243,19 @@ def test_after_edits_only_their_own_pages_show_a_fresh_build_reads_those_article
     result = fresh_build(project)
     assert "timeline.html" in result.rendered
     assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
+def test_a_builder_that_found_nothing_changed_renders_a_later_body_edit_from_the_cache(project, monkeypatch):
+    # The preview started on an up-to-date site: its first save must not load the whole site.
+    from microsite.loader import SiteLoader
+
+    fresh_build(project)
+    builder = Builder(project, project / "_site")
+    assert builder.build().up_to_date
+    monkeypatch.setattr(SiteLoader, "load", lambda self: pytest.fail("the whole site was loaded"))
+    page = project / "content/huawei-third-party-phones-monica.md"
+    edit(page, "Other outlets,", "Other outlets, later,")
+    assert sorted(builder.build({page}).rendered) == [
+        "articles/huawei-third-party-phones-monica.html",
+        "captures/huawei-third-party-phones-monica.html",
+    ]
