@@ -30,7 +30,7 @@ from .files import settled, signature, unchanged
 from .loader import SiteLoader
 from .model import Related, Site
 from .pages import Page, feed_entries, feed_page, own_pages, site_pages
-from .writer import MARKER, Output, atomic_output, check_destination, in_place_output
+from .writer import MARKER, Output, atomic_output, check_destination, in_place_output, recover
 
 
 @dataclass
@@ -89,6 +89,7 @@ class Builder:
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
         protected = [self.site_dir / "content", self.site_dir / "seeds", *render.template_dirs(self.site_dir)]
         check_destination(self.out_dir, [p for p in protected + static_dirs if p.exists()])
+        recover(self.out_dir)  # what a killed build left: its half-done rebuild rolled back, its folders
         names = None  # the inputs changed since the output folder was last built, when known
         if self.cache is not None:
             if self._built is None and not self._asked_cache:
@@ -229,9 +230,9 @@ class Builder:
         if not isinstance(outlines, _Outlines) or outlines.key != self._key():
             return None
         self._outlines = outlines
-        content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
         if self.templates.env is None:  # a Builder whose first build found nothing changed: no template did
             self.templates.start_from(self._built.templates)
+        content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
         config = str(self.site_dir / "site.yaml")
         slugs: set[str] = set()
         for name in changed:

@@ -7,11 +7,20 @@ beside it): each file is replaced whole (renamed into place), so no reader ever 
 a file, and inside a transaction that puts every old file back should anything fail.
 The output folder carries a marker file; a folder without it (and not empty) is never
 replaced, because it may hold files the user wrote.
+
+A build may be killed at any moment (SIGKILL, a power cut of the terminal). The full
+build's swap is one atomic exchange of the two folders where the system has one (Linux's
+renameat2), so the output folder is always the old site or the new one. A rebuild in place
+writes a journal beside the output before it replaces anything; if it was killed while
+replacing, the next build first puts every old file back (`recover`). The temporary folders
+a killed build leaves carry a marker, and only folders with that marker are swept away.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -20,6 +29,92 @@ from pathlib import Path
 from .errors import OutputRefused, Problem
 
 MARKER = ".microsite-output"
+TEMPORARY = ".microsite-temporary"  # in every temporary folder a build makes: a leftover may be swept
+JOURNAL = "journal"  # in a transaction's backup folder: the files it changed, each before it changed it
+_KINDS = ("new", "old", "staging", "backup")
+
+
+def _temporary_folder(name: str, kind: str, parent: Path) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}.{kind}-", dir=parent))
+    _mark_temporary(folder)
+    return folder
+
+
+def _mark_temporary(folder: Path) -> None:
+    # The process that made it: a folder of a build still running (the preview's, say) is left alone.
+    (folder / TEMPORARY).write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+
+def _leftovers(parent: Path, name: str | None) -> list[Path]:
+    """The temporary folders in `parent` (of the folder `name`, or of any) whose build is no longer running."""
+    pattern = re.compile(rf"\.{re.escape(name) if name else '.+'}\.({'|'.join(_KINDS)})-")
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if pattern.match(entry.name) and entry.is_dir(follow_symlinks=False):
+            try:
+                pid = int(Path(entry.path, TEMPORARY).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # no marker: not ours to remove
+            if not _running(pid):
+                found.append(Path(entry.path))
+    return found
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process is not building yet: what it finds was left by an earlier one
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a killed build left: a rebuild in place half done is rolled back from its journal, and
+    the temporary folders are removed (only those that carry the marker: nothing the user made)."""
+    out_dir = out_dir.resolve()
+    for folder in _leftovers(out_dir.parent, out_dir.name):
+        if folder.name.startswith(f".{out_dir.name}.backup-") and (folder / JOURNAL).is_file():
+            Transaction.resume(Output(out_dir), folder).roll_back()
+        shutil.rmtree(folder, ignore_errors=True)
+    for folder in _leftovers(out_dir, None):  # a folder replaced whole inside it, such as Pagefind's
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return done == 0
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    """Put the folder `fresh` in the place of `target` (which may not exist) and delete the old one."""
+    if target.exists() and _exchange(fresh, target):
+        _mark_temporary(fresh)  # it holds the old folder now
+        shutil.rmtree(fresh, ignore_errors=True)
+        return
+    old = None
+    if target.exists():  # two renames: for an instant there is no folder at all
+        old = _temporary_folder(target.name, "old", target.parent)
+        os.replace(target, old / "site")
+    os.replace(fresh, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 class Output:
@@ -53,27 +148,21 @@ class Output:
 
         A reader finds the old folder or the new one (for the instant between two renames, none), never
         one half written."""
-        temp = Path(tempfile.mkdtemp(prefix=f".{name}.new-", dir=self.root))
+        temp = _temporary_folder(name, "new", self.root)
         try:
             yield temp
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
         os.chmod(temp, 0o755)
-        target = self.root / name
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=self.root))
-            os.replace(target, old / name)
-        os.replace(temp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        (temp / TEMPORARY).unlink()
+        _swap_in(temp, self.root / name)
 
     @contextmanager
     def staging(self):
         """Yield an Output in a temporary folder inside this one, to fill before `take` moves files over."""
         # Beside the output, not in it: Pagefind, which indexes the output folder, must not find it.
-        temp = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.staging-", dir=self.root.parent))
+        temp = _temporary_folder(self.root.name, "staging", self.root.parent)
         try:
             yield Output(temp)
         finally:
@@ -90,6 +179,7 @@ class Output:
             transaction.roll_back()
             raise
         finally:
+            transaction.close()
             shutil.rmtree(transaction.backup, ignore_errors=True)
 
     @contextmanager
@@ -105,10 +195,21 @@ class Output:
 
 
 class Transaction:
-    def __init__(self, out: Output):
+    def __init__(self, out: Output, backup: Path | None = None):
         self.out = out
-        self.backup = Path(tempfile.mkdtemp(prefix=f".{out.root.name}.backup-", dir=out.root.parent))
+        self.backup = backup or _temporary_folder(out.root.name, "backup", out.root.parent)
         self._changed: list[tuple[str, bool]] = []  # (path, whether it had a previous version)
+        self._journal = None
+
+    @classmethod
+    def resume(cls, out: Output, backup: Path) -> Transaction:
+        """The transaction of a killed build, from its journal: ready to be rolled back."""
+        transaction = cls(out, backup)
+        for line in (backup / JOURNAL).read_text(encoding="utf-8").splitlines():
+            had, _tab, path = line.partition("\t")
+            if path and ".." not in Path(path).parts and not Path(path).is_absolute():
+                transaction._changed.append((path, had == "1"))
+        return transaction
 
     def take(self, staged: Output, path: str) -> None:
         """Move a file written into a staging Output to its place, replacing the old one whole."""
@@ -135,14 +236,26 @@ class Transaction:
                 os.link(target, kept)
             except OSError:
                 shutil.copy2(target, kept)
+        # Journalled before the file changes: a build killed from here on is rolled back by the next one.
+        if self._journal is None:
+            self._journal = open(self.backup / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115 (see close)
+        self._journal.write(f"{int(had)}\t{path}\n")
+        self._journal.flush()
         self._changed.append((path, had))
 
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
     def roll_back(self) -> None:
+        self.close()
         for path, had in reversed(self._changed):
-            target = self.out.root / path
+            target, kept = self.out.root / path, self.backup / path
             if had:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.backup / path, target)
+                if kept.is_file():  # else killed before its old version was moved aside: still in place
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(kept, target)
             else:
                 self.out.remove(path)
 
@@ -184,7 +297,7 @@ def atomic_output(out_dir: Path):
     """Yield an Output in a temporary folder; on success it replaces `out_dir`."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    temp = _temporary_folder(out_dir.name, "new", out_dir.parent)
     try:
         (temp / MARKER).write_text("This folder is generated: every build replaces what is in it.\n", encoding="utf-8")
         yield Output(temp)
@@ -192,10 +305,5 @@ def atomic_output(out_dir: Path):
         shutil.rmtree(temp, ignore_errors=True)
         raise
     os.chmod(temp, 0o755)
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.replace(out_dir, old / "site")
-    os.replace(temp, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    (temp / TEMPORARY).unlink()
+    _swap_in(temp, out_dir)
