@@ -47,7 +47,22 @@ def read_text(file: Path) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+# A content page is a researcher's summary of one capture: a few kilobytes, rarely a hundred. One of
+# megabytes is a mistake (a capture pasted in, a file in the wrong folder), and YAML that big is slow to read.
+PAGE_LIMIT_BYTES = 1_000_000
+
+
 def read_page(file: Path) -> tuple[RawPage | None, Problem | None]:
+    try:
+        size = file.stat().st_size
+    except OSError:
+        size = 0  # read_text reports it
+    if size > PAGE_LIMIT_BYTES:
+        return None, Problem(
+            file,
+            f"is {size / 1e6:.1f} MB, more than a content page may be ({PAGE_LIMIT_BYTES / 1e6:.0f} MB)",
+            hint="a page summarises its capture: put the captured text in seeds/ and keep the page to its summary",
+        )
     text, problem = read_text(file)
     if problem:
         return None, problem

@@ -265,7 +265,7 @@ def check_destination(out_dir: Path, protected: list[Path]) -> None:
     for folder in protected:
         folder = folder.resolve()
         if out.is_relative_to(folder) or folder.is_relative_to(out):
-            where = "is inside" if out.is_relative_to(folder) and out != folder else "holds"
+            where = "is" if out == folder else "is inside" if out.is_relative_to(folder) else "holds"
             raise OutputRefused(
                 [
                     Problem(

@@ -191,8 +191,8 @@ def test_build_refuses_an_existing_file_as_output(site, tmp_path):
     ("out", "holds"),
     [
         pytest.param(".", "holds content/", id="site-folder"),
-        pytest.param("content", "holds content/", id="content"),
-        pytest.param("seeds", "holds seeds/", id="seeds"),
+        pytest.param("content", "is content/", id="content"),
+        pytest.param("seeds", "is seeds/", id="seeds"),
         pytest.param("..", "holds content/", id="parent-of-site"),
         # Inside a watched folder, the preview would rebuild on its own output for ever.
         pytest.param("content/_site", "is inside content/", id="inside-content"),
