@@ -93,6 +93,7 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
         parsed.build_drafts,
         stories=stories,
         search=parsed.search,
+        raw_html=parsed.raw_html,
     )
     return Config(file, settings, companies, sources), problems
 

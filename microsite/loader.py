@@ -66,7 +66,7 @@ class SiteLoader:
         self.site_dir = site_dir
         self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
         self.captures = CaptureStore(site_dir / "seeds")
-        self._md = markdown_renderer()
+        self._md = markdown_renderer()  # made again for site.yaml's raw_html: see _load_config
         self._config_signature: tuple | None = None
         self._config: tuple[Config | None, list[Problem], bytes] | None = None
         self._pages: dict[Path, _LoadedPage] = {}
@@ -203,6 +203,8 @@ class SiteLoader:
             digest = hashlib.blake2b(file.read_bytes() if config else b"", digest_size=16).digest()
             self._config, self._config_signature = (config, problems, digest), settled(now)
             self._pages.clear()  # loaded pages point into the old registries
+            if config is not None:
+                self._md = markdown_renderer(allow_html=config.settings.raw_html)
         return self._config
 
     def _load_pages(self, files: list[Path], config: Config) -> dict[Path, _LoadedPage]:

@@ -214,6 +214,7 @@ class SiteSettings:
     build_drafts: bool = True
     stories: tuple[StoryInfo, ...] = ()  # the registry, in its order
     search: bool = True
+    raw_html: bool = False  # HTML in Markdown bodies passed through (true) or shown as text
 
 
 @dataclass(eq=False, repr=False)

@@ -38,6 +38,15 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [d for d in (own, project) if d.is_dir()] if own.resolve() != project.resolve() else [project]
 
 
+# Every page says it (a <meta> element: GitHub Pages cannot send headers), and the preview sends it too: no
+# inline script and no script from elsewhere runs, whatever a capture or a comment smuggled past the escaping.
+# Pagefind compiles its WebAssembly ('wasm-unsafe-eval'); JSON-LD is data, which the policy does not run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
 def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
@@ -58,6 +67,7 @@ def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
         segments=highlight.segments,
         structured_data=structured.article,
         cached=_cached,
+        content_security_policy=CONTENT_SECURITY_POLICY,
     )
     env.filters["plural"] = plural
     env.fragments = Fragments()

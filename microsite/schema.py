@@ -92,6 +92,7 @@ class SiteFile(Strict):
     language: Text = "en"
     build_drafts: bool = True  # drafts are built, marked as drafts; false leaves them out of the site
     search: bool = True  # a Pagefind full-text index, a search page and a search box; false leaves all three out
+    raw_html: bool = False  # HTML typed into a page's Markdown body is shown as text unless this is true
     companies: list[CompanyEntry]
     sources: list[SourceEntry]
     stories: list[StoryEntry] = []  # titles and summaries for `story` keys; optional

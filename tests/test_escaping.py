@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from html_tools import parse_file
 
 from microsite.commands.build import build
@@ -88,3 +89,86 @@ def test_the_capture_page_shows_hostile_text_as_text(site, tmp_path):
     capture = parse_file(out / "captures/talks.html")
     text = capture.by_class("capture-text")[0].text()
     assert text == CAPTURE.replace("\r\n", "\n")
+
+
+# Every trick at once, in every field, the capture, a comment and the Markdown body: tags, event handlers,
+# attribute and comment breakouts, javascript: links, and requests to a planted address: a second server on
+# loopback that counts what reaches it.
+def evil(planted: str) -> str:
+    return (
+        f'"><script>alert(1)</script><img src="{planted}/img" onerror="alert(2)"><svg onload="alert(3)">'
+        f'<a href="javascript:alert(4)">j</a><iframe src="{planted}/frame"></iframe>--><script>alert(5)</script>'
+        f'<style>@import "{planted}/css";</style><link rel="stylesheet" href="{planted}/link">'
+        f'<script src="{planted}/script.js"></script>'
+    )
+
+
+def quiet_server(handler_class, **options):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(handler_class):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, **options))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("raw_html", [False, True], ids=["body escaped", "raw_html: true"])
+def test_in_chromium_hostile_text_fires_no_dialog_and_sends_no_request(site, tmp_path, browser, raw_html):
+    # With raw_html the body's tags reach the page: the Content-Security-Policy alone must hold them.
+    import http.server
+
+    from microsite.render import CONTENT_SECURITY_POLICY
+
+    reached = []
+
+    class Planted(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            reached.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+    planted_server = quiet_server(Planted)
+    planted = f"http://127.0.0.1:{planted_server.server_address[1]}"
+    hostile = evil(planted)
+    if raw_html:
+        site.write("site.yaml", (site.root / "site.yaml").read_text(encoding="utf-8") + "raw_html: true\n")
+    site.write("seeds/capture.txt", CAPTURE.replace(HOSTILE, hostile))
+    body = f"\n{hostile}\n\n[link](javascript:alert(6)) ![image]({planted}/markdown-image)\n"
+    site.page(PAGE.replace(HOSTILE, hostile) + body)
+    out = tmp_path / "out"
+    build(site.root, out)
+    server = quiet_server(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        pages = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.html"))
+        assert "articles/talks.html" in pages and "captures/talks.html" in pages
+        for path in pages:
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="load")
+            page.mouse.move(10, 10)
+            page.mouse.move(400, 300)  # over whatever a breakout might have made hoverable
+            page.wait_for_timeout(50)
+            csp = page.locator('meta[http-equiv="Content-Security-Policy"]')
+            assert csp.count() == 1 and csp.get_attribute("content") == CONTENT_SECURITY_POLICY, path
+        assert dialogs == [], f"a planted script ran: {dialogs}"
+        assert reached == [], f"requests reached the planted address: {reached}"
+    finally:
+        context.close()
+        for each in (server, planted_server):
+            each.shutdown()
+            each.server_close()
+
+
+def test_the_policy_forbids_inline_script():
+    from microsite.render import CONTENT_SECURITY_POLICY
+
+    directives = dict(part.strip().split(" ", 1) for part in CONTENT_SECURITY_POLICY.split(";"))
+    assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+    assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"

@@ -142,11 +142,11 @@ SECTION_LINKS = ".pagefind-ui__result-nested .pagefind-ui__result-link"  # a hea
 def search_results(page, links: str = RESULT_LINKS, timeout: float = 10_000) -> list[dict]:
     """Wait for Pagefind's results (or its "no results" message), load them all, return title and link of each."""
     page.wait_for_selector(f"{RESULT_LINKS}, .pagefind-ui__message:has-text('No results')", timeout=timeout)
-    page.wait_for_function("!document.querySelector('.pagefind-ui__result-title.pagefind-ui__loading')")
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__result-title.pagefind-ui__loading')")
     more = page.locator(".pagefind-ui__button", has_text="Load more")
     while more.count():
         more.first.click()
-        page.wait_for_function("!document.querySelector('.pagefind-ui__result-title.pagefind-ui__loading')")
+        page.wait_for_function("() => !document.querySelector('.pagefind-ui__result-title.pagefind-ui__loading')")
     return page.evaluate(
         f"""() => [...document.querySelectorAll('{links}')]
               .map(a => ({{title: a.textContent.trim(), href: a.href}}))"""

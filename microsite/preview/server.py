@@ -15,12 +15,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
 from ..errors import Problem, display_path
+from ..render import CONTENT_SECURITY_POLICY
 from ..urls import NOT_FOUND
 
 _ERROR_PAGE = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=True).get_template(
@@ -65,8 +67,22 @@ class PreviewServer(Server):
     def get_web_handlers(self, script):
         return [(r"/(.*)", SiteHandler, {"path": str(self.state.out_dir), "state": self.state})]
 
-    def application(self, *args, **kwargs):
-        super().application(*args, **kwargs)
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        # livereload's own application injects an inline script, which the site's Content-Security-Policy
+        # forbids: inject livereload.js by its address instead (it finds the server's port in that address).
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+
+        class ScriptByAddress(LiveScriptInjector):
+            script = f'<script src="/livereload.js?port={port}"></script>'.encode()
+
+        handlers = [
+            (r"/livereload", LiveReloadHandler),
+            (r"/forcereload", ForceReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler),
+            *self.get_web_handlers(ScriptByAddress.script),
+        ]
+        web.Application(handlers=handlers, debug=False, transforms=[ScriptByAddress]).listen(port, address=host)
         self.loop = IOLoop.current()
 
     def reload_browsers(self, paths: list[str]) -> None:
@@ -135,6 +151,8 @@ class SiteHandler(web.StaticFileHandler):
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")  # a preview is always the latest build
+        if _is_page(path):
+            self.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
 
     def compute_etag(self) -> str | None:
         return None  # tornado caches these per path for ever, which a preview cannot use
