@@ -288,3 +288,41 @@ def test_an_output_folder_it_may_not_write_stops_the_server_at_once(tmp_path):
     assert result.returncode == 1
     assert "was not made by this tool" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in (root / "mine").iterdir()] == ["notes.txt"]
+
+
+def test_a_hundred_rapid_saves_alternating_good_and_broken_end_in_the_last_state(served):
+    # An editor saving as fast as it can: every other save breaks the front matter. The server keeps
+    # going and, once the saves stop, serves what the last save says.
+    path = served.root / PAGE
+    good = path.read_text(encoding="utf-8")
+    for number in range(100):
+        if number % 2:
+            path.write_text(good.replace("\ntitle: ", "\ntitle: [broken\n", 1), encoding="utf-8")
+        else:
+            path.write_text(good.replace("\ntitle: ", f"\ntitle: Save {number}, ", 1), encoding="utf-8")
+        time.sleep(0.005)
+    path.write_text(good.replace("\ntitle: ", "\ntitle: The last save, ", 1), encoding="utf-8")
+    assert wait_for(lambda: "The last save, " in served.get(ARTICLE)[1], 60), "".join(served.out[-5:] + served.err[-5:])
+    status, html = served.get(ARTICLE)
+    assert status == 200 and "Save 98, " not in html
+    assert served.process.poll() is None, "the server stopped"
+    code, err = served.stop()
+    assert code == 0 and "Traceback" not in err
+
+
+def test_a_burst_of_concurrent_requests_is_answered_without_error(served):
+    # 2,000 requests from 50 clients at once, on loopback: pages, a missing page, a stylesheet, the data.
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["index.html", ARTICLE, "timeline.html", "static/style.css", "data/claims.json", "no-such-page.html"]
+    expected = {path: 404 if path.startswith("no-such") else 200 for path in paths}
+
+    def ask(number: int) -> tuple[str, int]:
+        path = paths[number % len(paths)]
+        return path, served.get(path)[0]
+
+    with ThreadPoolExecutor(max_workers=50) as clients:
+        answers = list(clients.map(ask, range(2000)))
+    wrong = [(path, status) for path, status in answers if status != expected[path]]
+    assert wrong == [], f"{len(wrong)} of 2000 requests answered wrongly, such as {wrong[:5]}"
+    assert served.process.poll() is None
