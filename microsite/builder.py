@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import json
 import os
 import time
 from contextlib import contextmanager
@@ -248,7 +249,7 @@ class Builder:
             return None
         needed = set(slugs)
         for slug in slugs:
-            needed.update(other for other, _reasons in outlines.related[slug])
+            needed.update(other for other, _reasons in outlines.related_to(slug))
             needed.update(outlines.stories.get(outlines.story_of.get(slug), ()))
         feed = outlines.feed if slugs & set(outlines.feed) and urls.FEED in self._built.plan else []
         needed.update(feed)
@@ -266,7 +267,7 @@ class Builder:
             for use in article.sources:
                 use.article = article
         for article in edited:
-            article.related = [Related(by_slug[other], reasons) for other, reasons in outlines.related[article.slug]]
+            article.related = [Related(by_slug[other], reasons) for other, reasons in outlines.related_to(article.slug)]
         site.stories = stories.build(site, only={article.story for article in edited if article.story})
         pages = [page for article in edited for page in own_pages(site, article)]
         if feed:
@@ -474,10 +475,15 @@ class _Outlines:
     file_of: dict[str, str]  # slug -> its content page, as the page store names it
     slug_of: dict[str, str]  # the other way
     captured_by: dict[str, list[str]]  # capture file -> the slugs of the articles that summarise it
-    related: dict[str, list[tuple[str, list[str]]]]  # slug -> its related articles' slugs, with the reasons
+    # slug -> its related articles' slugs and the reasons, as JSON text: a build reads a few of 10,000, and
+    # unpickling them all as lists of strings took longer than the rest of a one-article build.
+    related: dict[str, str]
     story_of: dict[str, str]  # slug -> its story's id
     stories: dict[str, list[str]]  # story id -> its articles' slugs
     feed: list[str]  # the feed's entries
+
+    def related_to(self, slug: str) -> list[tuple[str, list[str]]]:
+        return [(other, reasons) for other, reasons in json.loads(self.related[slug])]
 
     @classmethod
     def of(cls, site: Site, digests: _Digests, key: tuple, config: bytes) -> _Outlines:
@@ -492,7 +498,7 @@ class _Outlines:
             {article.slug: str(article.file) for article in site.articles},
             {str(article.file): article.slug for article in site.articles},
             captured_by,
-            {a.slug: [(r.article.slug, r.reasons) for r in a.related] for a in site.articles},
+            {a.slug: json.dumps([[r.article.slug, r.reasons] for r in a.related]) for a in site.articles},
             {article.slug: article.story for article in site.articles if article.story},
             {story.id: [article.slug for article in story.articles] for story in site.stories},
             [article.slug for article in feed_entries(site)],
