@@ -98,6 +98,28 @@ CATALOGUE = {
         f"{PAGE}:15: claims[0].companies[0]:",
         "did you mean",
     ),
+    "a javascript: url": (
+        lambda s: replace_page(s, "seed: capture.txt", "seed: capture.txt\nurl: javascript:alert(1)"),
+        f"{PAGE}:7: url:",
+        "https://",
+    ),
+    "a data: url": (
+        lambda s: replace_page(
+            s, "seed: capture.txt", "seed: capture.txt\nurl: 'data:text/html,<script>alert(1)</script>'"
+        ),
+        f"{PAGE}:7: url:",
+        "https://",
+    ),
+    "a javascript: homepage in site.yaml": (
+        lambda s: s.write(
+            "site.yaml",
+            MINIMAL_SITE_YAML.replace(
+                "{name: PhoneArena, kind: outlet}", "{name: PhoneArena, kind: outlet, homepage: 'javascript:alert(1)'}"
+            ),
+        ),
+        "site.yaml:9: sources[1].homepage:",
+        "https://",
+    ),
     "a seed that is missing": (lambda s: (s.root / "seeds/capture.txt").unlink(), f"{PAGE}:6: seed:"),
     "a quote not in its capture": (
         lambda s: replace_page(s, "quote: Huawei is reportedly", "quote: Xiaomi is reportedly"),

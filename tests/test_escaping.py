@@ -172,3 +172,24 @@ def test_the_policy_forbids_inline_script():
     directives = dict(part.strip().split(" ", 1) for part in CONTENT_SECURITY_POLICY.split(";"))
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
     assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
+
+
+def test_every_trick_is_inert_text_in_the_built_html(site, tmp_path):
+    # The planted tricks, parsed back: no element, attribute or address they carry reaches the HTML.
+    hostile = evil("http://planted.example")
+    site.write("seeds/capture.txt", CAPTURE.replace(HOSTILE, hostile))
+    site.page(PAGE.replace(HOSTILE, hostile) + f"\n{hostile}\n")
+    out = tmp_path / "out"
+    build(site.root, out)
+    for page in sorted(out.rglob("*.html")):
+        doc = parse_file(page)
+        for element in doc.iter():
+            assert element.tag not in ("img", "svg", "iframe", "style", "textarea"), (page, element.tag)
+            assert not any(name.startswith("on") for name in element.attrs), (page, element.attrs)
+            for name in ("href", "src"):
+                value = element.attrs.get(name, "")
+                assert "planted.example" not in value and not value.lower().startswith(("javascript:", "data:")), page
+            if element.tag == "script" and element.attrs.get("type") != "application/ld+json":
+                assert element.attrs.get("src", "").startswith(("static/", "../static/")), (page, element.attrs)
+    article = parse_file(out / "articles/talks.html")
+    assert hostile in article.find_all("h1")[0].text()  # shown, as text
