@@ -173,7 +173,7 @@ class SiteLoader:
         if self._store is None or self._config is None or self._config[0] is None:
             return
         config, _problems, digest = self._config
-        changed = {str(file): _pickled(page, config) for file, page in self._part if page.signature is not None}
+        changed = {str(file): _pickled(page, config) for file, page in self._part}
         self._store.write(digest, changed, keep=None)
 
     def inputs_of_part(self) -> dict[str, tuple | None]:
@@ -255,7 +255,9 @@ class SiteLoader:
         config, _problems, digest = self._config
         changed = {}
         for file, page in self._pages.items():
-            if page.article is not None and not page.saved and page.signature is not None:  # None: too fresh
+            # Stored even when too fresh to trust its stat (signature None): the next load reads that page
+            # again anyway, but a build from the cache may take it as it is, so it must be this version.
+            if page.article is not None and not page.saved:
                 changed[str(file)] = page.record or _pickled(page, config)
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})

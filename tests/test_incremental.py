@@ -260,3 +260,25 @@ def test_a_deleted_output_folder_gets_a_full_build(two_stories):
     shutil.rmtree(out)
     result = builder.build()
     assert result.full and (out / "articles/talks.html").is_file()
+
+
+def test_an_article_saved_within_the_second_is_never_listed_stale_from_the_cache(tmp_path):
+    # Files written just now have no trusted stat. A related article retitled within the second before a
+    # build, then a body edit of the article that lists it: its card must show the new title.
+    root, scratch = tmp_path / "site", tmp_path / "clean"
+    scratch.mkdir()
+    root.mkdir()
+    shutil.copy(PROJECT / "site.yaml", root)
+    shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "seeds", root / "seeds")
+    out = root / "_site"
+    builder = Builder(root, out)
+    builder.build()
+    related = root / "content/huawei-xiaomi-verizon-att-androidheadlines.md"
+    edit(related, "\ntitle: ", "\ntitle: Retitled, ")
+    builder.build({related})
+    listing = root / "content/huawei-xiaomi-att-verizon-macrumors.md"
+    edit(listing, "which is why that claim", "which is why this claim")
+    assert "articles/huawei-xiaomi-att-verizon-macrumors.html" in builder.build({listing}).rendered
+    assert "Retitled, " in (out / "articles/huawei-xiaomi-att-verizon-macrumors.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(root, out, scratch)
