@@ -88,8 +88,11 @@ class Builder:
         a kept Builder then looks at those alone rather than stat every file of the site."""
         started = time.perf_counter()
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
-        protected = [self.site_dir / "content", self.site_dir / "seeds", *render.template_dirs(self.site_dir)]
-        check_destination(self.out_dir, [p for p in protected + static_dirs if p.exists()])
+        # The site's templates/ and static/ even before they exist: an output folder made there would be
+        # read back as templates and static files by the next build.
+        own = [self.site_dir / name for name in ("content", "seeds", "templates", "static")]
+        protected = [*own, *render.template_dirs(self.site_dir), *static_dirs]
+        check_destination(self.out_dir, [p for p in protected if p.exists() or p in own])
         recover(self.out_dir)  # what a killed build left: its half-done rebuild rolled back, its folders
         names = None  # the inputs changed since the output folder was last built, when known
         if self.cache is not None:

@@ -197,6 +197,9 @@ def test_build_refuses_an_existing_file_as_output(site, tmp_path):
         # Inside a watched folder, the preview would rebuild on its own output for ever.
         pytest.param("content/_site", "is inside content/", id="inside-content"),
         pytest.param("seeds/out", "is inside seeds/", id="inside-seeds"),
+        # Not there yet, but the next build would read an output folder there as its templates or static files.
+        pytest.param("templates", "is templates/", id="templates"),
+        pytest.param("static/site", "is inside static/", id="inside-static"),
     ],
 )
 def test_build_refuses_the_site_itself_as_output(site, out, holds):
