@@ -238,29 +238,31 @@ class Builder:
             self.templates.start_from(self._built.templates)
         content, seeds = f"{self.site_dir / 'content'}{os.sep}", f"{self.site_dir / 'seeds'}{os.sep}"
         config = str(self.site_dir / "site.yaml")
+        slug_of = {file: slug for slug, file in outlines.file_of.items()}
         slugs: set[str] = set()
         for name in changed:
-            if name == config and _digest_of(config) == outlines.config:
-                continue  # saved again within the last second (files.settled), but the same
-            if name.startswith(content) and name in outlines.slug_of and os.path.isfile(name):
-                slugs.add(outlines.slug_of[name])
+            if name == config:
+                continue  # compared by its digest once the loader has read it (below)
+            if name.startswith(content) and name in slug_of and os.path.isfile(name):
+                slugs.add(slug_of[name])
             elif name.startswith(seeds) and name in outlines.captured_by and os.path.isfile(name):
                 slugs.update(outlines.captured_by[name])
             else:
                 return None  # site.yaml, a template, a static file, a page or capture that came or went
         if len(slugs) > parallel.MIN_ITEMS:  # many pages to read: the whole path reads them on two cores
             return None
+        story_of = {slug: story for story, members in outlines.stories.items() for slug in members}
         needed = set(slugs)
         for slug in slugs:
             needed.update(other for other, _reasons in outlines.related_to(slug))
-            needed.update(outlines.stories.get(outlines.story_of.get(slug), ()))
+            needed.update(outlines.stories.get(story_of.get(slug), ()))
         feed = outlines.feed if slugs & set(outlines.feed) and urls.FEED in self._built.plan else []
         needed.update(feed)
         loaded = self.loader.load_part(
             [Path(outlines.file_of[slug]) for slug in sorted(slugs)],
             [Path(outlines.file_of[slug]) for slug in sorted(needed - slugs)],
         )
-        if loaded is None:
+        if loaded is None or self.loader.config_digest != outlines.config:  # site.yaml's content changed
             return None
         site, edited = loaded
         if any(article.outline != outlines.outline[article.slug] for article in edited):
@@ -406,14 +408,6 @@ def _collector_set_aside():
             gc.enable()
 
 
-def _digest_of(file: str) -> bytes | None:
-    try:
-        with open(file, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).digest()
-    except OSError:
-        return None
-
-
 def _signatures(root: Path, paths: list[str]) -> dict[str, tuple | None]:
     return {path: signature(root / path) for path in paths}
 
@@ -476,12 +470,10 @@ class _Outlines:
     every: bytes  # _Digests.every_outline
     outline: dict[str, bytes]  # slug -> Article.outline
     file_of: dict[str, str]  # slug -> its content page, as the page store names it
-    slug_of: dict[str, str]  # the other way
     captured_by: dict[str, list[str]]  # capture file -> the slugs of the articles that summarise it
     # slug -> its related articles' slugs and the reasons, as JSON text: a build reads a few of 10,000, and
     # unpickling them all as lists of strings took longer than the rest of a one-article build.
     related: dict[str, str]
-    story_of: dict[str, str]  # slug -> its story's id
     stories: dict[str, list[str]]  # story id -> its articles' slugs
     feed: list[str]  # the feed's entries
 
@@ -499,10 +491,8 @@ class _Outlines:
             digests.every_outline,
             {article.slug: article.outline for article in site.articles},
             {article.slug: str(article.file) for article in site.articles},
-            {str(article.file): article.slug for article in site.articles},
             captured_by,
             {a.slug: json.dumps([[r.article.slug, r.reasons] for r in a.related]) for a in site.articles},
-            {article.slug: article.story for article in site.articles if article.story},
             {story.id: [article.slug for article in story.articles] for story in site.stories},
             [article.slug for article in feed_entries(site)],
         )

@@ -66,7 +66,7 @@ class SiteLoader:
         self.site_dir = site_dir
         self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
         self.captures = CaptureStore(site_dir / "seeds")
-        self._md = markdown_renderer()  # made again for site.yaml's raw_html: see _load_config
+        self._md = None  # made once site.yaml says whether raw HTML passes: see _load_config
         self._config_signature: tuple | None = None
         self._config: tuple[Config | None, list[Problem], bytes] | None = None
         self._pages: dict[Path, _LoadedPage] = {}
