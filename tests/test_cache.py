@@ -5,14 +5,12 @@ damaged or written by other code, it is discarded and the build starts afresh.""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
-from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, assert_same_as_clean_build, run_cli, snapshot
+from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, assert_same_as_clean_build, copy_of_the_site, run_cli, snapshot
 
 from microsite import cache, files, parallel
 from microsite.builder import Builder
@@ -23,15 +21,7 @@ from microsite.errors import BuildFailed
 def project(tmp_path, monkeypatch) -> Path:
     """The project's own site, copied; every file's stat trusted at once (the tests edit and build at once)."""
     monkeypatch.setattr(files, "_SETTLE_NS", -(10**12))
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "seeds", root / "seeds")
-    settled = time.time() - 10  # as if written a while ago, for the `build` run in its own process
-    for file in root.rglob("*"):
-        os.utime(file, (settled, settled))
-    return root
+    return copy_of_the_site(tmp_path / "site", settled=True)  # settled too for `build` in its own process
 
 
 def fresh_build(root: Path):

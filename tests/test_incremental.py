@@ -8,7 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder, assert_same_as_clean_build, snapshot
+from conftest import (
+    OTHER_CAPTURE,
+    OTHER_PAGE,
+    PROJECT,
+    SiteFolder,
+    assert_same_as_clean_build,
+    copy_of_the_site,
+    snapshot,
+)
 
 from microsite import files
 from microsite.builder import Builder
@@ -32,12 +40,8 @@ def settle(request, monkeypatch):
 
 
 def test_incremental_rebuilds_equal_full_builds_after_a_series_of_edits(tmp_path, settle):
-    root, scratch = tmp_path / "site", tmp_path / "full"
+    root, scratch = copy_of_the_site(tmp_path / "site"), tmp_path / "full"
     scratch.mkdir()
-    root.mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "seeds", root / "seeds")
     content, seeds, out = root / "content", root / "seeds", root / "_site"
     builder = Builder(root, out)
     assert builder.build().full
@@ -265,12 +269,8 @@ def test_a_deleted_output_folder_gets_a_full_build(two_stories):
 def test_an_article_saved_within_the_second_is_never_listed_stale_from_the_cache(tmp_path):
     # Files written just now have no trusted stat. A related article retitled within the second before a
     # build, then a body edit of the article that lists it: its card must show the new title.
-    root, scratch = tmp_path / "site", tmp_path / "clean"
+    root, scratch = copy_of_the_site(tmp_path / "site"), tmp_path / "clean"
     scratch.mkdir()
-    root.mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "seeds", root / "seeds")
     out = root / "_site"
     builder = Builder(root, out)
     builder.build()

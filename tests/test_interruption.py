@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, assert_same_as_clean_build, snapshot
+from conftest import PROJECT, assert_same_as_clean_build, copy_of_the_site, snapshot
 
 from microsite import writer
 from microsite.builder import Builder
@@ -24,15 +24,7 @@ KILLS = 6
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "seeds", root / "seeds")
-    settled = time.time() - 10
-    for file in root.rglob("*"):
-        os.utime(file, (settled, settled))
-    return root
+    return copy_of_the_site(tmp_path / "site", settled=True)
 
 
 def build_command(root: Path) -> list[str]:

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SCREENSHOTS
+from conftest import PROJECT, SCREENSHOTS, copy_of_the_site
 
 ARTICLE = "articles/xiaomi-us-flagships-phonearena.html"
 PAGE = "content/xiaomi-us-flagships-phonearena.md"
@@ -89,14 +89,6 @@ class Served:
             self.process.wait(timeout=10)
         time.sleep(0.1)  # let the reader threads take the last lines
         return self.process.returncode, "".join(self.err)
-
-
-def copy_of_the_site(root: Path) -> Path:
-    root.mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "seeds", root / "seeds")
-    return root
 
 
 @pytest.fixture
