@@ -118,16 +118,37 @@ def _swap_in(fresh: Path, target: Path) -> None:
 
 
 class Output:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, fresh: bool = False):
         self.root = root
+        # A fresh folder (a full build's, a staging one) has no reader until it is swapped in or its files
+        # are moved over: its files are written in place, with no temporary file to rename. Writing 50,000
+        # files is a tenth of a cold build, and each saved system call counts.
+        self.fresh = fresh
+        self._folders: set[str] = set()  # made already in a fresh folder
 
     def write_text(self, path: str, text: str) -> None:
+        if self.fresh:
+            self._make_folder(path)
+            fd = os.open(os.path.join(self.root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+            with open(fd, "wb") as file:
+                file.write(text.encode("utf-8"))
+            return
         with self._replacing(path) as temp:
             temp.write_text(text, encoding="utf-8")
 
     def copy(self, source: Path, path: str) -> None:
+        if self.fresh:
+            self._make_folder(path)
+            shutil.copyfile(source, os.path.join(self.root, path))
+            return
         with self._replacing(path) as temp:
             shutil.copyfile(source, temp)
+
+    def _make_folder(self, path: str) -> None:
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._folders.add(folder)
 
     def remove(self, path: str) -> None:
         """Delete a file this tool wrote, and the folders it leaves empty."""
@@ -164,7 +185,7 @@ class Output:
         # Beside the output, not in it: Pagefind, which indexes the output folder, must not find it.
         temp = _temporary_folder(self.root.name, "staging", self.root.parent)
         try:
-            yield Output(temp)
+            yield Output(temp, fresh=True)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
 
@@ -300,7 +321,7 @@ def atomic_output(out_dir: Path):
     temp = _temporary_folder(out_dir.name, "new", out_dir.parent)
     try:
         (temp / MARKER).write_text("This folder is generated: every build replaces what is in it.\n", encoding="utf-8")
-        yield Output(temp)
+        yield Output(temp, fresh=True)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
