@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
+from markdown import inlinepatterns
 from markdown.extensions import smarty
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
@@ -105,8 +106,10 @@ def markdown_renderer(allow_html: bool = False) -> markdown.Markdown:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
-    every = md.treeprocessors["smarty"]  # replaced, at the same place in the order
-    md.treeprocessors.register(_SmartyWhereNeeded(md, every.inlinePatterns), "smarty", 6)
+    # Both inline passes are replaced at the same place in the order.
+    md.treeprocessors.register(_PatternsWhereNeeded(md, md.inlinePatterns, _INLINE_NEEDS), "inline", 20)
+    every = md.treeprocessors["smarty"]
+    md.treeprocessors.register(_PatternsWhereNeeded(md, every.inlinePatterns, _SMARTY_NEEDS), "smarty", 6)
     return md
 
 
@@ -114,51 +117,78 @@ def render_markdown(md: markdown.Markdown, text: str) -> str:
     return md.reset().convert(text)
 
 
-# What each of smarty's substitutions needs in the text to match at all: its regex has these characters
-# side by side. A pattern not listed (a newer Python-Markdown's) is always run.
+# What each inline pattern needs in the text to match at all: one of these strings, which its regex
+# spells out character for character. A pattern not listed (a newer Python-Markdown's) is always run.
+_INLINE_NEEDS = {
+    inlinepatterns.BACKTICK_RE: ("`",),
+    inlinepatterns.ESCAPE_RE: ("\\",),
+    inlinepatterns.LINK_RE: ("[",),  # and references: the same pattern
+    inlinepatterns.IMAGE_LINK_RE: ("![",),
+    inlinepatterns.AUTOLINK_RE: ("<",),
+    inlinepatterns.AUTOMAIL_RE: ("<",),
+    inlinepatterns.HTML_RE: ("<",),  # raw HTML, where the site allows it
+    inlinepatterns.ENTITY_RE: ("&",),
+    inlinepatterns.LINE_BREAK_RE: ("  \n",),  # tabs are spaces by then
+    r"\*|_": ("*", "_"),  # emphasis, both kinds
+}
+
+# The same for smarty's substitutions.
 _SMARTY_NEEDS = {
-    smarty.singleQuoteStartRe: "'",
-    smarty.doubleQuoteStartRe: '"',
-    smarty.doubleQuoteSetsRe: "\"'",
-    smarty.singleQuoteSetsRe: "'\"",
-    smarty.doubleQuoteSetsRe2: "'\"",
-    smarty.singleQuoteSetsRe2: "\"'",
-    smarty.decadeAbbrRe: "'",
-    smarty.openingSingleQuotesRegex: "'",
-    smarty.closingSingleQuotesRegex: "'",
-    smarty.closingSingleQuotesRegex2: "'",
-    smarty.remainingSingleQuotesRegex: "'",
-    smarty.openingDoubleQuotesRegex: '"',
-    smarty.closingDoubleQuotesRegex: '"',
-    smarty.closingDoubleQuotesRegex2: '"',
-    smarty.remainingDoubleQuotesRegex: '"',
-    r"(?<!-)---(?!-)": "---",
-    r"(?<!-)--(?!-)": "--",
-    r"(?<!\.)\.{3}(?!\.)": "...",
+    smarty.singleQuoteStartRe: ("'",),
+    smarty.doubleQuoteStartRe: ('"',),
+    smarty.doubleQuoteSetsRe: ("\"'",),
+    smarty.singleQuoteSetsRe: ("'\"",),
+    smarty.doubleQuoteSetsRe2: ("'\"",),
+    smarty.singleQuoteSetsRe2: ("\"'",),
+    smarty.decadeAbbrRe: ("'",),
+    smarty.openingSingleQuotesRegex: ("'",),
+    smarty.closingSingleQuotesRegex: ("'",),
+    smarty.closingSingleQuotesRegex2: ("'",),
+    smarty.remainingSingleQuotesRegex: ("'",),
+    smarty.openingDoubleQuotesRegex: ('"',),
+    smarty.closingDoubleQuotesRegex: ('"',),
+    smarty.closingDoubleQuotesRegex2: ('"',),
+    smarty.remainingDoubleQuotesRegex: ('"',),
+    r"(?<!-)---(?!-)": ("---",),
+    r"(?<!-)--(?!-)": ("--",),
+    r"(?<!\.)\.{3}(?!\.)": ("...",),
 }
 
 
-class _SmartyWhereNeeded(Treeprocessor):
-    """smarty's pass over the finished tree, running only the substitutions that can match.
+class _PatternsWhereNeeded(Treeprocessor):
+    """An inline pass over the tree (Python-Markdown's own, or smarty's), running only the patterns that
+    can match.
 
-    The pass tries each of its 18 patterns on every text of the page, which doubled the cost of a page.
-    Its substitutions only ever replace the matched characters by a placeholder (keeping a matched space
-    or dash), so a pattern whose characters are nowhere in the page's text finds nothing, before or after
-    the others ran: leaving it out changes nothing. The patterns that are run keep their order."""
+    Each pass tries every one of its patterns on every text of the page: for a page of plain prose that
+    is most of the cost of its Markdown. A pattern only ever replaces the characters it matched, by
+    placeholders or elements made of them, so a pattern whose characters are nowhere in the page's text
+    finds nothing, before or after the others ran: leaving it out changes nothing. The patterns that are
+    run keep their order. (tests/test_markdown.py compares with the passes as Python-Markdown ships them.)"""
 
-    def __init__(self, md: markdown.Markdown, patterns: Registry):
+    def __init__(self, md: markdown.Markdown, patterns: Registry, needs: dict[str, tuple[str, ...]]):
         super().__init__(md)
-        self.patterns = list(patterns)  # in the order smarty runs them
+        self.patterns = list(patterns)  # in the order the pass runs them
+        self.needs = [needs.get(pattern.pattern, ("",)) for pattern in self.patterns]  # "" is in every text
         self.processors: dict[tuple, InlineProcessor] = {}
+        self.running: InlineProcessor | None = None
+
+    @property
+    def stashed_nodes(self) -> dict:
+        # Patterns read the pass's placeholders as md.treeprocessors["inline"].stashed_nodes.
+        return self.running.stashed_nodes if self.running is not None else {}
 
     def run(self, root):
         text = "".join(root.itertext())
-        # "" (a pattern this table does not know) is in every text.
-        chosen = tuple(pattern for pattern in self.patterns if _SMARTY_NEEDS.get(pattern.pattern, "") in text)
+        chosen = tuple(
+            pattern
+            for pattern, needs in zip(self.patterns, self.needs, strict=True)
+            if any(need in text for need in needs)
+        )
         if not chosen:
             return None
         processor = self.processors.get(chosen)
         if processor is None:
             processor = self.processors[chosen] = InlineProcessor(self.md)
             processor.inlinePatterns = chosen  # it only indexes them in order, as it does its registry
+        self.running = processor
         return processor.run(root)

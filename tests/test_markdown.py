@@ -1,4 +1,5 @@
-"""The Markdown renderer runs only the smart-punctuation patterns a page can need: the HTML must not change."""
+"""The Markdown renderer runs only the inline and smart-punctuation patterns a page can need: the HTML must not
+change."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from conftest import PROJECT
 from microsite.reader import _DropUnsafeLinks, markdown_renderer, read_page, render_markdown
 
 
-def plain_renderer() -> markdown.Markdown:
-    """The renderer as configured before: smarty's own pass, every pattern on every text."""
+def plain_renderer(allow_html: bool = False) -> markdown.Markdown:
+    """The renderer as configured before: Python-Markdown's and smarty's own passes, every pattern on every text."""
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
+    if not allow_html:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
     return md
 
@@ -36,6 +38,14 @@ SAMPLES = [
     "Setext heading\n---\n\nText under it, it's here.",
     "<<angled>> quotes are not educated, <b>html</b> is escaped.",
     "Ends with a quote'\nand a line \"\n",
+    "A hard  \nline break, a tab\t \nand none \n here.",
+    "[ref] and [ref][] and ![img][ref] and [x]\n\n[ref]: https://example.com/r \"T\"",
+    "<https://example.com/a> and <someone@example.com> and <not a link> and a < b > c.",
+    "&amp; &#169; &#xA9; &copy and & alone; AT&T's",
+    "_under_ __strong__ *star* **bold** ***both*** snake_case_name 2*3*4 * lone *",
+    "\\\\`code` and \\`not code` and ``double `tick` code``",
+    "A [link with *emphasis* and `code`](https://example.com) and ![alt *x*](i.png \"t\").",
+    "<span>inline html</span> and <!-- a comment --> and <?php x ?>",
 ]
 
 
@@ -49,11 +59,19 @@ def test_the_same_html_as_smartys_own_pass(body):
     assert render_markdown(markdown_renderer(), body) == plain_renderer().reset().convert(body)
 
 
-def test_a_reused_renderer_gives_the_same_html_in_any_order():
-    fast, plain = markdown_renderer(), plain_renderer()
+@pytest.mark.parametrize("body", SAMPLES)
+def test_the_same_html_with_raw_html_allowed(body):
+    assert render_markdown(markdown_renderer(allow_html=True), body) == plain_renderer(True).reset().convert(body)
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_a_reused_renderer_gives_the_same_html_in_any_order(allow_html):
+    fast, plain = markdown_renderer(allow_html), plain_renderer(allow_html)
     rng = random.Random(3)
     pieces = ["it's", '"', "'", "--", "---", "...", "-", ".", "`x'`", "*a*", "\\'", "word", " ", "\n", "\n\n", "- "]
-    for _ in range(300):
+    pieces += ["[a](b)", "[r]", "\n[r]: /x\n", "![i](j)", "<b>", "<http://x.y>", "&amp;", "&", "_", "*", "**", "  \n"]
+    pieces += ["`", "\\", "\\*", "<", ">", "!", "[", "]", "(", ")", "\t"]
+    for _ in range(600):
         body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert render_markdown(fast, body) == plain.reset().convert(body), body
 
@@ -64,3 +82,5 @@ def test_pages_without_quotes_or_dashes_still_get_them_right_after_pages_with():
     assert render_markdown(fast, "Plain words.") == "<p>Plain words.</p>"
     assert "&ndash;" in render_markdown(fast, "a -- b")
     assert "&hellip;" in render_markdown(fast, "and...")
+    assert render_markdown(fast, "*a* [b](c)") == '<p><em>a</em> <a href="c">b</a></p>'
+    assert render_markdown(fast, "Plain again.") == "<p>Plain again.</p>"
