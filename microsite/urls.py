@@ -160,5 +160,14 @@ def relative_to_folder(target: str, folder: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _relpath(path: str, folder: str) -> str:
-    # posixpath.relpath asks the OS for the working directory twice: pages ask for the same links thousands of times.
-    return posixpath.relpath(path, folder)
+    """posixpath.relpath for the tidy paths this module makes, without asking the OS for the working
+    directory twice per link (a big site's pages hold millions of links)."""
+    parts, base = path.split("/"), [] if folder == "." else folder.split("/")
+    if any(part in ("", ".", "..") for part in (*parts, *base)):
+        return posixpath.relpath(path, folder)  # not a path made here: the general rule
+    shared = 0
+    for mine, theirs in zip(parts, base, strict=False):  # as far as the shorter goes
+        if mine != theirs:
+            break
+        shared += 1
+    return "/".join([".."] * (len(base) - shared) + parts[shared:]) or "."

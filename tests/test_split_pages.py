@@ -4,6 +4,7 @@ year by runs of months), each part linked to every other, every item on exactly 
 from __future__ import annotations
 
 import posixpath
+import random
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from microsite.builder import Builder
 from microsite.dates import PartialDate
 from microsite.loader import load_site
 from microsite.pages import HOME_LATEST, site_pages
+from microsite.urls import _relpath
 
 sys.path.insert(0, str(PROJECT / "bench"))
 import itertools
@@ -202,3 +204,15 @@ def test_a_part_is_rebuilt_only_for_its_own_year_unless_the_years_change(big, tm
     rendered = builder.build().rendered
     assert {"timeline/1999.html", "timeline/2017.html", "timeline/2012.html"} <= set(rendered)
     assert_same_as_clean_build(root, out, scratch)
+
+
+def test_relative_links_are_what_posixpath_gives():
+    """urls._relpath works links out without the OS: it must agree with posixpath.relpath."""
+    rng = random.Random(5)
+    names = ["articles", "companies", "2019", "x.html", "index.html", "a", "b.html"]
+    for _ in range(20000):
+        path = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4)))
+        folder = "/".join(rng.choice(names) for _ in range(rng.randint(0, 3))) or "."
+        assert _relpath.__wrapped__(path, folder) == posixpath.relpath(path, folder), (path, folder)
+    for path, folder in [("a/b", "a/b"), ("a", "a/b/c"), ("a/../b", "c"), ("./a", "."), ("a//b", "a")]:
+        assert _relpath.__wrapped__(path, folder) == posixpath.relpath(path, folder), (path, folder)
