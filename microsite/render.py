@@ -58,6 +58,9 @@ def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates.refresh makes a new environment when a template file changes: no need to look at the
+        # template's file again each time a page asks for it.
+        auto_reload=False,
     )
     env.globals.update(
         href=_href,
