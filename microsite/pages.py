@@ -139,13 +139,16 @@ def company_pages(company: Company) -> list[Page]:
     dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
     lists = split.dependencies(dated)
 
+    articles = _by_part(split, company.articles, lambda article: article.published)
+    claims = _by_part(split, company.claims, lambda claim: claim.article.published)
+
     def part_context(part: paging.Part) -> dict:
         return {
             "company": company,
             "split": split,
             "part": part,
-            "articles": [a for a in company.articles if part.holds(a.published)],
-            "claims": [c for c in company.claims if part.holds(c.article.published)],
+            "articles": articles().get(part, []),
+            "claims": claims().get(part, []),
             "timeline": whole.part(part),
         }
 
@@ -175,19 +178,39 @@ def source_pages(source: Source) -> list[Page]:
     found = [Page(path, "source.html", landing, lists=tuple(shown.values()))]
     listed = split.dependencies((article.published, article) for article in shown.values())
 
+    cited_in = _by_part(split, source.cited_in, lambda article: article.published)
+    claims = _by_part(split, source.claims, lambda claim: claim.article.published)
+    published = _by_part(split, source.published, lambda article: article.published)
+
     def part_context(part: paging.Part) -> dict:
         return {
             "source": source,
             "split": split,
             "part": part,
-            "cited_in": [a for a in source.cited_in if part.holds(a.published)],
-            "claims": [c for c in source.claims if part.holds(c.article.published)],
-            "published": [a for a in source.published if part.holds(a.published)],
+            "cited_in": cited_in().get(part, []),
+            "claims": claims().get(part, []),
+            "published": published().get(part, []),
         }
 
     for part in parts:
         found.append(Page(split.paths[part], "source.html", partial(part_context, part), lists=listed[part]))
     return found
+
+
+def _by_part(split: paging.Split, items: list, date_of: Callable) -> Callable[[], dict[paging.Part, list]]:
+    """A function giving `items` by the part of `split` that holds each, in their order: worked out once,
+    when a part's page is first rendered (a rebuild renders few of them)."""
+    found: dict[paging.Part, list] = {}
+
+    def by_part() -> dict[paging.Part, list]:
+        if not found and items:
+            for item in items:
+                date = date_of(item)
+                part = split.part_of_or_none(date)
+                found.setdefault(part, []).append(item)
+        return found
+
+    return by_part
 
 
 FEED_ENTRIES = 50  # the newest articles; a feed reader polls often, and the site keeps the rest
