@@ -168,9 +168,7 @@ class Builder:
             self.cache.forget("state")
         if built is None:
             with atomic_output(self.out_dir) as out:
-                rendered = self._render_into(out, site, to_render)
-                for path, source in copies.items():
-                    out.copy(source, path)
+                rendered = self._render_into(out, site, to_render, copies)
                 # Indexed before the swap: a failed index leaves the previous site in place.
                 search_seconds = search.index(out.root) if site.settings.search else None
             written, removed = [*rendered, *copies], []
@@ -329,13 +327,19 @@ class Builder:
 
     # ---- rendering, on both cores when there is much to do ------------------------------
 
-    def _render_into(self, out: Output, site: Site, pages: list[Page]) -> list[str]:
-        """Render the pages and write each as soon as it is rendered; return their paths."""
+    def _render_into(
+        self, out: Output, site: Site, pages: list[Page], copies: dict[str, Path] | None = None
+    ) -> list[str]:
+        """Render the pages and write each as soon as it is rendered, and copy the files `copies` names (path:
+        source) on the way; return the pages' paths."""
         env = self.templates.env
 
-        def share(some: list[Page]) -> tuple[list[str], list[Problem]]:
+        def share(some: list[Page | tuple[str, Path]]) -> tuple[list[str], list[Problem]]:
             done, problems = [], []
             for page in some:
+                if isinstance(page, tuple):  # a file to copy: on a slow disk, 10,000 captures take seconds
+                    out.copy(page[1], page[0])
+                    continue
                 try:
                     text = render.render(env, site, page)
                 except Exception as err:  # any failure inside a template is reported as the template's
@@ -346,7 +350,11 @@ class Builder:
             return done, problems
 
         # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
-        results = parallel.split(pages, share, here=lambda page: page.make is not None and page.lists is None)
+        results = parallel.split(
+            [*pages, *(copies or {}).items()],
+            share,
+            here=lambda item: isinstance(item, Page) and item.make is not None and item.lists is None,
+        )
         problems = [p for _, found in results for p in found]
         if problems:
             # One broken template fails every page that uses it: report each place once.

@@ -39,12 +39,12 @@ SAMPLES = [
     "<<angled>> quotes are not educated, <b>html</b> is escaped.",
     "Ends with a quote'\nand a line \"\n",
     "A hard  \nline break, a tab\t \nand none \n here.",
-    "[ref] and [ref][] and ![img][ref] and [x]\n\n[ref]: https://example.com/r \"T\"",
+    '[ref] and [ref][] and ![img][ref] and [x]\n\n[ref]: https://example.com/r "T"',
     "<https://example.com/a> and <someone@example.com> and <not a link> and a < b > c.",
     "&amp; &#169; &#xA9; &copy and & alone; AT&T's",
     "_under_ __strong__ *star* **bold** ***both*** snake_case_name 2*3*4 * lone *",
     "\\\\`code` and \\`not code` and ``double `tick` code``",
-    "A [link with *emphasis* and `code`](https://example.com) and ![alt *x*](i.png \"t\").",
+    'A [link with *emphasis* and `code`](https://example.com) and ![alt *x*](i.png "t").',
     "<span>inline html</span> and <!-- a comment --> and <?php x ?>",
 ]
 
