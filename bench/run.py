@@ -1011,10 +1011,31 @@ def results_markdown(benches: list[Bench], args: argparse.Namespace, profile: st
         lines += [f"## Where the time goes (our cold build at N = {largest.n}, in one process, pyinstrument)", ""]
         lines += ["The call tree, then the functions by their own time (the main process only).", ""]
         lines += ["```", profile, "```", ""]
+    return "\n".join(lines) + notes_markdown()
+
+
+NOTES_HEADING = "## Notes"
+
+
+def notes_markdown() -> str:
     notes = HERE / "NOTES.md"
-    if notes.is_file():
-        lines += ["## Notes", "", notes.read_text(encoding="utf-8").strip(), ""]
-    return "\n".join(lines)
+    if not notes.is_file():
+        return ""
+    return "\n".join(["", NOTES_HEADING, "", notes.read_text(encoding="utf-8").strip(), ""])
+
+
+def refresh_notes(results: Path) -> int:
+    """Put the current bench/NOTES.md in place of the notes an earlier run included: notes are written
+    from a run's numbers, so after it."""
+    try:
+        text = results.read_text(encoding="utf-8")
+    except OSError as err:
+        print(f"error: cannot read {results}: {err.strerror}; run the benchmark first", file=sys.stderr)
+        return 1
+    head, found, _old = text.partition("\n" + NOTES_HEADING + "\n")
+    results.write_text((head if found else text.rstrip("\n") + "\n") + notes_markdown(), encoding="utf-8")
+    print(f"wrote the notes into {results}")
+    return 0
 
 
 # --- The command line -----------------------------------------------------------------------------------------
@@ -1030,6 +1051,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="where to write the report")
     parser.add_argument("--profile", action="store_true", help="also profile our cold build at the largest N")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds one build may take (default 1800)")
+    parser.add_argument(
+        "--notes-only",
+        action="store_true",
+        help="time nothing: put the current bench/NOTES.md into the results file in place of its notes",
+    )
     args = parser.parse_args(argv)
     args.tools = [t for t in TOOLS if t in args.tools]
     if args.runs < 1:
@@ -1039,6 +1065,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.notes_only:
+        return refresh_notes(args.results)
     args.load_before = os.getloadavg()
     if "hugo" in args.tools:
         hugo_binary()  # missing tools stop the run before any work

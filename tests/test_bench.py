@@ -52,3 +52,21 @@ def test_runner_times_every_tool_in_every_scenario(tmp_path):
     # The same tables go to standard output, with a verdict for every target.
     assert "| cold | hugo |" in done.stdout
     assert len(re.findall(r"^- \[(pass|FAIL)\] ", done.stdout, re.MULTILINE)) == 8
+
+    # Notes written after the run replace the ones it included; the rest of the report stays as it was.
+    before = results.read_text(encoding="utf-8")
+    head = before.partition("\n## Notes\n")[0]
+    command = [sys.executable, str(PROJECT / "bench" / "run.py"), "--notes-only", "--results", str(results)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    after = results.read_text(encoding="utf-8")
+    notes = (PROJECT / "bench" / "NOTES.md").read_text(encoding="utf-8").strip()
+    assert after == f"{head}\n## Notes\n\n{notes}\n"
+    assert after.count("## Notes") == 1 and "## Targets (N = 20)" in after
+
+
+def test_notes_only_without_results_says_so(tmp_path):
+    command = [sys.executable, str(PROJECT / "bench" / "run.py"), "--notes-only", "--results", str(tmp_path / "x.md")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "run the benchmark first" in done.stderr and "Traceback" not in done.stderr
