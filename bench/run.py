@@ -382,7 +382,11 @@ def count_pages(folder: Path) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Every 20 ms, the memory of a process and all its children: the largest sum of PSS (RSS where PSS fails)."""
+    """Every 20 ms, the memory of a process and all its children: the largest sum of PSS (RSS where PSS fails).
+
+    Reading a process's PSS makes the kernel walk its pages: about 20 ms for a process of 1 GB, so
+    sampling takes most of a core. Timed runs therefore sample nothing (`start` is not called), and the
+    peak is taken in a run of its own (Bench)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -427,7 +431,8 @@ class TreeSampler(threading.Thread):
 
     def stop(self) -> None:
         self._done.set()
-        self.join()
+        if self.is_alive():
+            self.join()
 
 
 @dataclass
@@ -492,8 +497,9 @@ class Measured:
     peak_mb: float
 
 
-def run_measured(command: list[str], cwd: Path, log: Path, timeout: float) -> Measured:
-    """Run one build to its end: its wall time and its process tree's peak memory."""
+def run_measured(command: list[str], cwd: Path, log: Path, timeout: float, sample: bool = False) -> Measured:
+    """Run one build to its end: its wall time, and its process tree's peak memory when `sample` is true (else
+    only the main process's largest RSS, which the kernel keeps for free)."""
     with log.open("wb") as out:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -501,7 +507,8 @@ def run_measured(command: list[str], cwd: Path, log: Path, timeout: float) -> Me
             start_new_session=True, env=CHILD_ENV,
         )  # fmt: skip
         sampler = TreeSampler(process.pid)
-        sampler.start()
+        if sample:
+            sampler.start()
         ended = _reap(process, started, timeout)
         if ended is None:
             _kill_group(process, signal.SIGKILL)
@@ -515,9 +522,10 @@ def run_measured(command: list[str], cwd: Path, log: Path, timeout: float) -> Me
 
 
 class PreviewSession:
-    """A preview server in its own process group, its output read line by line, its memory sampled throughout."""
+    """A preview server in its own process group, its output read line by line, its memory sampled throughout
+    when `sample` is true."""
 
-    def __init__(self, command: list[str], cwd: Path, log: Path, ready_text: str, failure_text: str):
+    def __init__(self, command: list[str], cwd: Path, log: Path, ready_text: str, failure_text: str, sample: bool):
         self.command, self.log = command, log
         self.ready_text, self.failure_text = ready_text.encode(), failure_text.encode()
         self.ready = threading.Event()
@@ -528,7 +536,8 @@ class PreviewSession:
             start_new_session=True, env=CHILD_ENV,
         )  # fmt: skip
         self.sampler = TreeSampler(self.process.pid)
-        self.sampler.start()
+        if sample:
+            self.sampler.start()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -652,13 +661,22 @@ class Bench:
                 self.identical[scenario] = self._compare_with_clean_build(tool, scenario)
                 _say(f"  ours after {scenario}: {self.identical[scenario]}")
 
-    def _build(self, tool: Tool, row: Row, label: str) -> Measured:
+    def _build(self, tool: Tool, row: Row, label: str, run: int) -> Measured:
+        """One run of a scenario: runs 0 to runs - 1 are timed; the last (run == runs) samples the memory,
+        and its time is not counted (the sampler competes for the cores)."""
+        memory = run == self.args.runs
+        label = f"{label}-memory" if memory else f"{label}-{run + 1}"
         log = self.logs / f"{tool.name}-{label}.log"
-        measured = run_measured(tool.build_command(), tool.root, log, self.args.timeout)
-        row.seconds.append(measured.seconds)
+        measured = run_measured(tool.build_command(), tool.root, log, self.args.timeout, sample=memory)
+        if not memory:
+            row.seconds.append(measured.seconds)
         row.peak_mb = max(row.peak_mb, measured.peak_mb)
         _say(f"  {tool.name} {label}: {measured.seconds:.3f}s, {measured.peak_mb:.0f} MB")
         return measured
+
+    def _runs(self) -> range:
+        """The timed runs, then the one that samples the memory."""
+        return range(self.args.runs + 1)
 
     def _ensure_built(self, tool: Tool) -> None:
         """The rebuild scenarios start from a built output (and the tool's caches), as after `cold`."""
@@ -668,52 +686,57 @@ class Bench:
 
     def _cold(self, tool: Tool, row: Row) -> None:
         settle(tool)
-        for run in range(self.args.runs):
+        for run in self._runs():
             tool.clean()
-            self._build(tool, row, f"cold-{run + 1}")
+            self._build(tool, row, "cold", run)
 
     def _nochange(self, tool: Tool, row: Row) -> None:
         self._ensure_built(tool)
         settle(tool)
-        for run in range(self.args.runs):
-            self._build(tool, row, f"nochange-{run + 1}")
+        for run in self._runs():
+            self._build(tool, row, "nochange", run)
 
     def _article(self, tool: Tool, row: Row) -> None:
         self._ensure_built(tool)
         settle(tool)
-        for run in range(self.args.runs):
+        for run in self._runs():
             slug = self._pick(run, self.n // 3)
             word = f"benchedit{uuid.uuid4().hex[:10]}"
             edit_article(tool.article_source(slug), word)  # and build straight away, as a user does
-            self._build(tool, row, f"article-{run + 1}")
+            self._build(tool, row, "article", run)
             _expect(tool.article_output(slug), word, "the edited article's page")
 
     def _template(self, tool: Tool, row: Row) -> None:
         self._ensure_built(tool)
         settle(tool)
-        for run in range(self.args.runs):
+        for run in self._runs():
             stamp = tool.edit_template()
-            self._build(tool, row, f"template-{run + 1}")
+            self._build(tool, row, "template", run)
             _expect(tool.article_output(self.articles[-1].slug), stamp, "an article page after the template edit")
 
     def _preview(self, tool: Tool, row: Row) -> None:
-        settle(tool)
-        log = self.logs / f"{tool.name}-preview.log"
-        session = PreviewSession(tool.serve_command(free_port()), tool.root, log, tool.ready_text, tool.failure_text)
+        """The timed edits in one server session; then, as in the build scenarios, one more edit in a
+        session of its own whose memory is sampled throughout (its first build included)."""
         cold = self.rows.get(("cold", tool.name))
         timeout = max(PREVIEW_TIMEOUT, 3 * cold.median) if cold and cold.median else PREVIEW_TIMEOUT
-        try:
-            session.wait_ready(self.args.timeout)
-            for run in range(self.args.runs):
-                slug = self._pick(run, 2 * self.n // 3)
-                token = f"benchpreview{uuid.uuid4().hex[:10]}"
-                edit_article(tool.article_source(slug), token)
-                seconds = session.time_until_shown(tool.article_output(slug), token, time.perf_counter(), timeout)
-                row.seconds.append(seconds)
-                _say(f"  {tool.name} preview-{run + 1}: {seconds:.3f}s")
-                session.wait_idle(timeout)  # the rest of the rebuild (lists, indexes) ends before the next edit
-        finally:
-            row.peak_mb = session.stop()
+        for runs, memory in [(range(self.args.runs), False), (range(self.args.runs, self.args.runs + 1), True)]:
+            settle(tool)
+            log = self.logs / f"{tool.name}-preview{'-memory' if memory else ''}.log"
+            command = tool.serve_command(free_port())
+            session = PreviewSession(command, tool.root, log, tool.ready_text, tool.failure_text, sample=memory)
+            try:
+                session.wait_ready(self.args.timeout)
+                for run in runs:
+                    slug = self._pick(run, 2 * self.n // 3)
+                    token = f"benchpreview{uuid.uuid4().hex[:10]}"
+                    edit_article(tool.article_source(slug), token)
+                    seconds = session.time_until_shown(tool.article_output(slug), token, time.perf_counter(), timeout)
+                    if not memory:
+                        row.seconds.append(seconds)
+                    _say(f"  {tool.name} preview-{'memory' if memory else run + 1}: {seconds:.3f}s")
+                    session.wait_idle(timeout)  # the rest of the rebuild (lists, indexes) ends before the next edit
+            finally:
+                row.peak_mb = max(row.peak_mb, session.stop())
 
     def _pick(self, run: int, offset: int) -> str:
         """A different article for every run."""
@@ -961,14 +984,17 @@ METHOD = """\
 - **Clock settle**: before each scenario every input file is at least 1.5 s old (the runner waits), since
   ours re-reads files written within the last second; inside a scenario there is no waiting.
 - **Time**: wall-clock seconds from starting the process to its exit (for preview, save to page on disk),
-  the median of the runs. **Pages/s**: the number of `.html` files in the tool's output divided by the
-  median time, in every build scenario (for nochange, article and template too, where a tool may rewrite
-  few of them); not given for preview, whose time is one page's latency. **Ratio to ours**: their median
-  time divided by ours.
-- **Peak memory**: the whole process tree (the tool and its children) sampled every 20 ms with psutil: the
-  largest sum of PSS (`memory_full_info().pss`, RSS where PSS cannot be read); and the root process's
-  `ru_maxrss` from `os.wait4`; the larger of the two, in MB (10^6 bytes). For preview, the server's tree
-  over the whole scenario, its first build included.
+  the median of the timed runs, in which nothing samples memory. **Pages/s**: the number of `.html` files
+  in the tool's output divided by the median time, in every build scenario (for nochange, article and
+  template too, where a tool may rewrite few of them); not given for preview, whose time is one page's
+  latency. **Ratio to ours**: their median time divided by ours.
+- **Peak memory**: measured in one more run of each scenario, after the timed ones, whose time is not
+  counted: reading a process's PSS makes the kernel walk its pages (about 20 ms for 1 GB), so sampling every
+  20 ms takes most of a core, which a tool on two cores would lose and a tool on one would not. In that
+  run the whole process tree (the tool and its children) is sampled every 20 ms with psutil: the largest
+  sum of PSS (`memory_full_info().pss`, RSS where PSS cannot be read). The peak reported is the larger of
+  that and every run's root-process `ru_maxrss` from `os.wait4`, in MB (10^6 bytes). For preview, a second
+  server session with one edit, sampled over its whole life, its first build included.
 - **Byte-identical**: after nochange, article, template and preview, a copy of our site folder (without
   `_site/` and `.cache/`) is built cold into its own folder, and both output trees are compared file by
   file, names and bytes.
@@ -1044,7 +1070,9 @@ def refresh_notes(results: Path) -> int:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Time this project, Pelican and Hugo on one synthetic corpus.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], metavar="N", help="corpus sizes")
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario; the median is reported (default 3)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs per scenario; the median is reported (default 3)"
+    )
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=TOOLS, help="tools to time (default: all)")
     parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=SCENARIOS, help="(default: all)")
     parser.add_argument("--work", type=Path, help="work folder, kept afterwards (default: a temporary one)")

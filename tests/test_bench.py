@@ -43,8 +43,11 @@ def test_runner_times_every_tool_in_every_scenario(tmp_path):
         for tool in TOOLS:
             row = re.search(rf"^\| {scenario} \| {tool} \| (.+) \|$", report, re.MULTILINE)
             assert row, f"no row for {scenario} with {tool}"
-            median, _runs, pages, per_second, peak_mb, ratio = (cell.strip() for cell in row.group(1).split("|"))
+            median, runs, pages, per_second, peak_mb, ratio = (cell.strip() for cell in row.group(1).split("|"))
             assert float(median) > 0 and int(pages) > 0 and float(peak_mb) > 0 and float(ratio) > 0, row.group(0)
+            assert runs == median, "one timed run: the run that samples the memory is not timed"
+            # That run was made, with its own log.
+            assert (tmp_path / "work" / "n20" / "logs" / f"{tool}-{scenario}-memory.log").is_file(), (tool, scenario)
             if scenario != "preview":  # the preview's time is one page's latency: no pages per second
                 assert float(per_second) > 0, row.group(0)
     for scenario in ["nochange", "article", "template", "preview"]:
