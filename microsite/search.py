@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -63,6 +64,9 @@ def index(out_dir: Path, bundle_dir: Path | None = None) -> float:
         raise BuildFailed([_problem(f"could not run Pagefind ({binary}): {err.strerror or err}")]) from None
     except subprocess.TimeoutExpired:
         raise BuildFailed([_problem(f"Pagefind ({binary}) did not finish in {TIMEOUT_SECONDS} s")]) from None
+    if done.returncode == -signal.SIGINT:
+        # Ctrl-C in the terminal reaches Pagefind too: the user stopped the build, Pagefind did not fail.
+        raise KeyboardInterrupt
     if done.returncode != 0:
         said = _own_words(done.stderr) or _own_words(done.stdout) or "(it printed nothing)"
         raise BuildFailed([_problem(f"Pagefind ({binary}) failed with exit status {done.returncode}: {said}")])

@@ -309,6 +309,51 @@ def test_a_failing_pagefind_fails_the_build_clearly_and_keeps_the_previous_site(
     assert not [p.name for p in site.root.iterdir() if p.name.startswith("._site")], "temporary folders were left"
 
 
+def interrupted_pagefind(folder: Path) -> Path:
+    """A Pagefind that is stopped by SIGINT, as Ctrl-C in the terminal stops every process of the build."""
+    fake = folder / "pagefind-interrupted"
+    fake.write_text("#!/bin/sh\nkill -INT $$\nsleep 5\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_ctrl_c_during_indexing_stops_the_build_without_blaming_pagefind(site: SiteFolder, tmp_path):
+    assert run_build(site).returncode == 0
+    before = snapshot(site.root / "_site")
+    site.edit_page("A short summary.", "A summary the interrupted build never publishes.")
+
+    result = run_build(site, PAGEFIND_BINARY_PATH=str(interrupted_pagefind(tmp_path)))
+
+    assert result.returncode == 130, result.stderr
+    assert "Stopped." in result.stderr
+    assert "failed" not in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(site.root / "_site") == before, "the previous site must stay byte for byte"
+
+
+def test_ctrl_c_during_a_preview_rebuild_is_not_reported_as_a_problem(site: SiteFolder, tmp_path, monkeypatch, capsys):
+    from microsite.commands.serve import Preview
+    from microsite.preview.server import PreviewState
+
+    out = site.root / "_site"
+    preview = Preview(Builder(site.root, out), PreviewState(out))
+    preview.rebuild(set(), first=True)
+    before = snapshot(out)
+    capsys.readouterr()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(interrupted_pagefind(tmp_path)))
+    edited = site.edit_page("A short summary.", "A summary the interrupted rebuild never publishes.")
+
+    preview.rebuild({edited})  # on the watcher's thread, which must live on: no exception escapes
+
+    said = capsys.readouterr()
+    assert "Rebuild interrupted; the last good site is kept." in said.err
+    assert "failed" not in said.err and "problem" not in said.err
+    assert preview.state.problems is None, "the browser must not show a problem"
+    assert snapshot(out) == before
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    preview.rebuild({edited})  # the next save builds as usual
+    assert "interrupted rebuild never publishes" in (out / "articles" / "talks.html").read_text(encoding="utf-8")
+
+
 def test_pagefind_is_run_by_path_from_its_wheel():
     binary = search.executable()
     assert binary is not None and binary.is_file() and os.access(binary, os.X_OK)

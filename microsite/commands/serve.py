@@ -57,6 +57,9 @@ class Preview:
         what = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
         was_failing = self.state.problems is not None
         result = self._build(changed, first)
+        if result is None:
+            print("Rebuild interrupted; the last good site is kept.", file=sys.stderr, flush=True)
+            return
         if isinstance(result, BuildFailed):
             failed, shown = result, self.state.problems
             self.state.fail(failed.problems)
@@ -79,9 +82,14 @@ class Preview:
         elif changed_files:
             self._reload(changed_files)  # stylesheets alone: livereload swaps them without a reload
 
-    def _build(self, changed: set[Path], first: bool) -> BuildResult | BuildFailed:
+    def _build(self, changed: set[Path], first: bool) -> BuildResult | BuildFailed | None:
+        """The build's result, or its problems; None when it was interrupted (Ctrl-C reached a tool it ran)."""
         try:
             return self.builder.build(None if first else changed)
+        except KeyboardInterrupt:
+            if first:  # in the main thread: the user stopped the server while it started
+                raise
+            return None
         except OutputRefused as refused:
             if first:  # no save can fix the output folder: say so and stop
                 raise
