@@ -185,6 +185,7 @@ class _PatternsWhereNeeded(Treeprocessor):
             if any(need in text for need in needs)
         )
         if not chosen:
+            self.running = None
             return None
         processor = self.processors.get(chosen)
         if processor is None:
