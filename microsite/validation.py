@@ -77,6 +77,14 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
     if kind_of_error == "list_type":
         return f"expected a list, found {_describe(value)}", "write a list: `[A, B]`, or one `- item` per line"
     if kind_of_error in ("model_type", "dict_type", "model_attributes_type"):
+        if isinstance(key, int):  # an entry of a list, such as `- Bloomberg` under sources:
+            parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+            first = next(iter(_MODELS[kind].get(parent, _MODELS[kind][""]).model_fields))
+            example = f"- {first}: {value}" if isinstance(value, str | int | float) else f"- {first}: ..."
+            return (
+                f"each entry of `{parent}` must be a set of `key: value` lines, found {_describe(value)}",
+                f"write it as `{example}`, with its other keys on the lines below",
+            )
         where = "the front matter" if not loc else f"`{key}`"
         return f"{where} must be a set of `key: value` lines, found {_describe(value)}", _DOCS
     if kind_of_error in ("int_type", "int_parsing", "int_from_float"):

@@ -38,6 +38,11 @@ CATALOGUE = {
         "missing",
     ),
     "an unknown key": (lambda s: replace_page(s, "seed: capture.txt", "seed: capture.txt\nsed: x"), f"{PAGE}:7: sed:"),
+    "a list entry written as plain text": (
+        lambda s: replace_page(s, "  - name: Bloomberg\n", "  - Bloomberg\n"),
+        f"{PAGE}:9: sources[0]: each entry of `sources` must be a set of `key: value` lines",
+        "write it as `- name: Bloomberg`",
+    ),
     "an impossible date": (
         lambda s: replace_page(s, "published: 2017-12", "published: 2017-13-45"),
         f"{PAGE}:4: published:",
