@@ -302,3 +302,13 @@ def test_makefile_passes_base_url_only_when_set(target: str):
 
     assert command(f"BASE_URL={URL}") == [target, "--base-url", URL]
     assert command() == [target]
+
+
+def test_a_commit_git_cannot_write_is_reported_with_a_hint(repo: Path, tmp_path: Path):
+    # A lock file left by a stopped git command: fast-import cannot update the branch.
+    (repo / ".git" / "refs" / "heads" / "gh-pages.lock").write_text("", encoding="utf-8")
+    before = user_state(repo)
+    done = deploy(repo, "--base-url", URL)
+    assert_refused(done, "could not", "hint: nothing was pushed", ".lock")
+    assert git(tmp_path / "origin.git", "for-each-ref") == "", "nothing may be pushed"
+    assert user_state(repo) == before

@@ -29,6 +29,14 @@ _GITHUB_REMOTE = re.compile(r"(?:^|[@/.])github\.com[:/]+(?P<owner>[\w.-]+)/(?P<
 _PAGES_SETTINGS = 'Settings → Pages: "Deploy from a branch", branch {branch}, folder / (root)'
 
 
+# Writing the commit fails on the repository's side: a lock left by another git command, a full disk, a
+# damaged object store. Nothing was pushed, and the working tree and branches are as they were.
+_COMMIT_HINT = (
+    "nothing was pushed; check that git can write to this repository (`git status`, `git fsck`, free disk "
+    "space, no `.git/*.lock` left by a stopped git command), then deploy again"
+)
+
+
 class DeployFailed(BuildFailed):
     """A refusal or a git failure, reported like any problem: exit 1, no traceback."""
 
@@ -263,11 +271,11 @@ class _Git:
                     str(folder), mesg=message, remote=remote, branch=branch, nojekyll=True, cname=cname
                 )
         except ghp_import.GhpError as err:
-            raise DeployFailed(Problem(self.top, f"ghp-import could not commit the site: {err.message}")) from None
+            message = f"ghp-import could not commit the site: {err.message}"
+            raise DeployFailed(Problem(self.top, message, hint=_COMMIT_HINT)) from None
         except TypeError:  # ghp-import 2.1.0 reports a failed fast-import by writing bytes to sys.stdout
-            raise DeployFailed(
-                Problem(self.top, f"git fast-import could not write the commit on branch {branch}")
-            ) from None
+            message = f"git fast-import could not write the commit on branch {branch}"
+            raise DeployFailed(Problem(self.top, message, hint=_COMMIT_HINT)) from None
         return self.output("rev-parse", "--verify", f"refs/heads/{branch}^{{commit}}") or ""
 
     def push(self, remote: str, branch: str, commit: str) -> None:
