@@ -129,8 +129,7 @@ class Output:
     def write_text(self, path: str, text: str) -> None:
         if self.fresh:
             self._make_folder(path)
-            fd = os.open(os.path.join(self.root, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-            with open(fd, "wb") as file:
+            with open(os.path.join(self.root, path), "wb") as file:
                 file.write(text.encode("utf-8"))
             return
         with self._replacing(path) as temp:
