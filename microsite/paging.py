@@ -114,12 +114,8 @@ class Split:
         return self._by_month[(date.year, date.month or 1) if date else (None, 1)]
 
     def part_of_or_none(self, date: PartialDate | None) -> Part | None:
-        """The part that holds a thing of this date, where its month is not among those the split was made
-        from too; None if none does."""
-        part = self._by_month.get((date.year, date.month or 1) if date else (None, 1))
-        if part is not None and part.holds(date):
-            return part
-        return next((part for part in self.parts if part.holds(date)), None)
+        """The part a thing of this date is in; None for a month none of the parts covers."""
+        return self._by_month.get((date.year, date.month or 1) if date else (None, 1))
 
     def years(self) -> list[Part]:
         """The first part of every year (and the undated part): the year list."""
