@@ -52,8 +52,7 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
     if kind_of_error == "missing":
         return f"the required key `{key}` is missing", f"add `{key}:` with a value ({_DOCS})"
     if kind_of_error == "extra_forbidden":
-        parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
-        model = _MODELS[kind].get(parent, _MODELS[kind][""])
+        _parent, model = _model_at(kind, loc)
         close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
         hint = (
             f"did you mean `{close[0]}`?"
@@ -78,8 +77,8 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
         return f"expected a list, found {_describe(value)}", "write a list: `[A, B]`, or one `- item` per line"
     if kind_of_error in ("model_type", "dict_type", "model_attributes_type"):
         if isinstance(key, int):  # an entry of a list, such as `- Bloomberg` under sources:
-            parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
-            first = next(iter(_MODELS[kind].get(parent, _MODELS[kind][""]).model_fields))
+            parent, model = _model_at(kind, loc)
+            first = next(iter(model.model_fields))
             example = f"- {first}: {value}" if isinstance(value, str | int | float) else f"- {first}: ..."
             return (
                 f"each entry of `{parent}` must be a set of `key: value` lines, found {_describe(value)}",
@@ -92,6 +91,12 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
     if kind_of_error in ("bool_type", "bool_parsing"):
         return f"expected true or false, found {_describe(value)}", "write `true` or `false`"
     return error["msg"], _DOCS
+
+
+def _model_at(kind: str, loc: tuple) -> tuple[str, type[BaseModel]]:
+    """The list or mapping key that holds the place `loc` names, and the schema of its entries."""
+    parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+    return parent, _MODELS[kind].get(parent, _MODELS[kind][""])
 
 
 def _describe(value: object) -> str:
