@@ -377,7 +377,7 @@ def article_record(site: Site, article: Article) -> dict:
         "companies": [company.name for company in article.companies],
         "sources": [{"name": use.source.name, "kind": use.source.kind, "note": use.note} for use in article.sources],
         "claims": [claim.id for claim in article.claims],
-        "comment_count": len(article.comments.items) if article.comments else 0,
+        "comment_count": article.comment_count or 0,
         "capture": capture,
         "capture_url": urls.absolute(capture, base),
     }

@@ -32,6 +32,7 @@ from .model import (
     Site,
     Source,
     SourceUse,
+    Whole,
 )
 from .reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
 from .schema import ANONYMOUS, FrontMatter
@@ -422,6 +423,7 @@ def load_article(
         )
     capture = Capture(slug, fm.seed, captures.folder / fm.seed, text or "")
     normalised = NormalisedText(text) if text else None
+    passages: list[Passage] = []  # where the claims' quotes and the comments are in the capture
 
     publisher = None
     if fm.publisher:
@@ -449,8 +451,6 @@ def load_article(
         companies=companies,
         sources=sources,
         claims=[],
-        comments=None,
-        body_html=render_markdown(md, raw.body),
         capture=capture,
         fingerprint=_fingerprint(raw, text),
         outline=_outline(slug, fm),
@@ -487,6 +487,7 @@ def load_article(
             page,
             normalised,
             capture,
+            passages,
             entry.quote,
             (*loc, "quote"),
             urls.quote_anchor(entry.id),
@@ -495,9 +496,10 @@ def load_article(
         )
         article.claims.append(claim)
 
-    if fm.comments:
-        article.comments = _comments(page, fm.comments, normalised, capture)
-    capture.passages.sort(key=lambda p: (p.start, -p.end))
+    comments = _comments(page, fm.comments, normalised, capture, passages) if fm.comments else None
+    passages.sort(key=lambda p: (p.start, -p.end))
+    article.comment_count = len(comments.items) if comments else None
+    article.whole = capture.whole = Whole.pack(render_markdown(md, raw.body), comments, passages)
     capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
     return (None if page.problems else article), page.problems, fm.seed
 
@@ -572,7 +574,7 @@ def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse
     return uses
 
 
-def _comments(page: _Page, entry, normalised, capture: Capture) -> Comments:
+def _comments(page: _Page, entry, normalised, capture: Capture, passages: list[Passage]) -> Comments:
     comments: dict[str, Comment] = {}
     for index, item in enumerate(entry.items):
         loc = ("comments", "items", index)
@@ -604,13 +606,33 @@ def _comments(page: _Page, entry, normalised, capture: Capture) -> Comments:
             parent.replies.append(comment)
         comments[item.id] = comment
         label = f"Comment {item.id}" + (f" by {item.author}" if item.author else "")
-        _place(page, normalised, capture, item.text, (*loc, "text"), urls.comment_anchor(item.id), "comment", label)
+        _place(
+            page,
+            normalised,
+            capture,
+            passages,
+            item.text,
+            (*loc, "text"),
+            urls.comment_anchor(item.id),
+            "comment",
+            label,
+        )
         if item.quoting:
-            _place(page, normalised, capture, item.quoting, (*loc, "quoting"), None, "comment", label)
+            _place(page, normalised, capture, passages, item.quoting, (*loc, "quoting"), None, "comment", label)
     return Comments(entry.digest, list(comments.values()))
 
 
-def _place(page: _Page, normalised, capture: Capture, passage: str, loc: tuple, anchor, kind: str, label: str) -> None:
+def _place(
+    page: _Page,
+    normalised,
+    capture: Capture,
+    passages: list[Passage],
+    passage: str,
+    loc: tuple,
+    anchor,
+    kind: str,
+    label: str,
+) -> None:
     """Find a verbatim passage in the capture and record it for highlighting."""
     if normalised is None:
         return  # the missing seed is already reported
@@ -619,7 +641,7 @@ def _place(page: _Page, normalised, capture: Capture, passage: str, loc: tuple, 
         page.problem(loc, f"this text is not in the capture {capture.filename}", _mismatch_hint(normalised, passage))
         return
     if anchor:
-        capture.passages.append(Passage(span[0], span[1], anchor, kind, label))
+        passages.append(Passage(span[0], span[1], anchor, kind, label))
 
 
 def _mismatch_hint(normalised: NormalisedText, passage: str) -> str:

@@ -5,6 +5,8 @@ Built only by the loader, after every check has passed; nothing here parses or f
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -129,7 +131,12 @@ class Capture(Linked):
     filename: str
     path: Path
     loaded_text: str | None  # None: not kept in memory; read again from `path` when a page needs it
-    passages: list[Passage] = field(default_factory=list)
+    whole: Whole | None = field(default=None, repr=False)  # holds the passages, with its article's body
+
+    @property
+    def passages(self) -> list[Passage]:
+        """Its marked passages, in the text's order."""
+        return self.whole.unpack()[2] if self.whole else []
 
     @property
     def text(self) -> str:
@@ -142,6 +149,39 @@ class Capture(Linked):
     def __getstate__(self) -> dict:
         # The build cache keeps a capture's passages, not its text: the file is on disk, read when needed.
         return {**self.__dict__, "loaded_text": None}
+
+
+class Whole:
+    """What only an article's own pages show: its body, its comments and its capture's marked passages.
+
+    Kept packed (pickled and compressed) between uses. Unpacked, the parts are about 100 MB at ten
+    thousand articles, held by both build processes; every page but the article's own two lists it
+    by its outline, and a build renders those two one after the other."""
+
+    __slots__ = ("packed",)
+
+    def __init__(self, packed: bytes):
+        self.packed = packed
+
+    @classmethod
+    def pack(cls, body_html: str, comments: Comments | None, passages: list[Passage]) -> Whole:
+        return cls(zlib.compress(pickle.dumps((body_html, comments, passages), pickle.HIGHEST_PROTOCOL), 1))
+
+    def unpack(self) -> tuple[str, Comments | None, list[Passage]]:
+        global _last_unpacked
+        if _last_unpacked is None or _last_unpacked[0] is not self:
+            _last_unpacked = (self, pickle.loads(zlib.decompress(self.packed)))
+        return _last_unpacked[1]
+
+    def __getstate__(self) -> bytes:
+        return self.packed
+
+    def __setstate__(self, packed: bytes) -> None:
+        self.packed = packed
+
+
+# The parts last unpacked: an article's page asks for its body and comments many times.
+_last_unpacked: tuple[Whole, tuple] | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -164,9 +204,9 @@ class Article(Linked):
     companies: list[Company]
     sources: list[SourceUse]
     claims: list[Claim]
-    comments: Comments | None
-    body_html: str
     capture: Capture
+    comment_count: int | None = None  # None: the page has no comments section
+    whole: Whole | None = field(default=None, repr=False)  # its body and comments: see the properties below
     fingerprint: bytes = field(default=b"", repr=False)  # changes whenever the page or its capture does
     # Changes whenever what other pages show of it does (its front matter but the comments' texts): an
     # edit of its body, capture or comments alone re-renders its own pages, not the lists that name it.
@@ -174,6 +214,16 @@ class Article(Linked):
     related: list[Related] = field(default_factory=list)
     # The other reports of its story, each compared with this one (microsite/stories.py PeerReport).
     story_peers: list = field(default_factory=list)
+
+    @property
+    def body_html(self) -> str:
+        """Its body, as HTML."""
+        return self.whole.unpack()[0] if self.whole else ""
+
+    @property
+    def comments(self) -> Comments | None:
+        """Its reader comments (None: the page lists none); `comment_count` says how many without unpacking."""
+        return self.whole.unpack()[1] if self.whole else None
 
     @property
     def mentioned_companies(self) -> list[Company]:
@@ -246,7 +296,7 @@ class Site(Linked):
 
     @cached_property
     def comment_count(self) -> int:
-        return sum(len(a.comments.items) for a in self.articles if a.comments)
+        return sum(a.comment_count or 0 for a in self.articles)
 
     @cached_property
     def mentioned_companies(self) -> list[Company]:

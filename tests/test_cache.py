@@ -5,6 +5,7 @@ damaged or written by other code, it is discarded and the build starts afresh.""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import sqlite3
 from pathlib import Path
@@ -80,6 +81,21 @@ def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_pa
         assert not fresh_build(project).up_to_date, f"step {number}: the change was not seen"
         assert_same_as_clean_build(project, project / "_site", tmp_path)
         assert fresh_build(project).up_to_date, "a second build found a change the first one did not record"
+
+
+def test_the_model_holds_an_articles_body_comments_and_passages_packed(project):
+    # Only the article's own two pages show them: both build processes would otherwise hold them unpacked.
+    from microsite.loader import SiteLoader
+
+    site = SiteLoader(project).load()
+    article = next(a for a in site.articles if a.comment_count)
+    assert {"body_html", "comments"}.isdisjoint(vars(article)) and "passages" not in vars(article.capture)
+    unpacked = pickle.dumps((article.body_html, article.comments, article.capture.passages))
+    assert isinstance(article.whole.packed, bytes) and len(article.whole.packed) < len(unpacked) / 2
+    assert article.comment_count == len(article.comments.items) and "<p>" in article.body_html
+    passages = article.capture.passages
+    assert passages and passages == sorted(passages, key=lambda p: (p.start, -p.end))
+    assert site.comment_count == sum(len(a.comments.items) for a in site.articles if a.comments)
 
 
 def test_a_deleted_cache_gives_a_cold_build_with_the_same_output(project, tmp_path):
