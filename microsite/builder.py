@@ -75,8 +75,8 @@ class Builder:
         self.cache = DiskCache(site_dir) if cache else None
         self._built: _Built | None = None  # after a good build
         self._asked_cache = False
-        self.pieces = exports.Pieces()  # the articles' shares of the site-wide data files, kept between builds
-        self._asked_pieces = False
+        # The articles' shares of the site-wide data files: in the build cache, or else kept here between builds.
+        self.pieces = exports.Pieces(_StoredPieces(self.loader) if cache else None)
         self._asked_memo = False
         self._outlines: _Outlines | None = None  # as the cache holds them
         self._names_by_path: dict[str, str] | None = None  # each input's name by its absolute path
@@ -147,9 +147,6 @@ class Builder:
     def _build(self, started: float, static_dirs: list[Path], model_made) -> BuildResult:
         site = self.loader.load()
         model_made()
-        if not self._asked_pieces:
-            self._asked_pieces = True
-            self.pieces.made.update(self.loader.read_pieces())
         self.pieces.keep_only({article.slug for article in site.articles})
         site.pieces = self.pieces
         self.templates.refresh()
@@ -208,7 +205,6 @@ class Builder:
             self._save()
             # Hold no model between builds: the next one works from the cache, as a fresh process would.
             self.loader.forget()
-            self.pieces, self._asked_pieces = exports.Pieces(), False
         self._names_by_path = None
         return BuildResult(
             self.out_dir,
@@ -389,9 +385,21 @@ class Builder:
         if self.loader.relations.changed:
             self.loader.relations.changed = False
             self.cache.write("relations", self.loader.relations)
-        self.loader.save_pieces({key: self.pieces.made[key] for key in self.pieces.new}, self.pieces.slugs())
-        self.pieces.new.clear()
+        self.loader.forget_pieces_but(self._outlines.outline.keys())  # the shares of articles that are gone
         self.cache.write("state", {"key": self._key(), "built": self._built})
+
+
+class _StoredPieces:
+    """exports.Pieces' store: the build cache, through the loader, which knows the site.yaml they were made for."""
+
+    def __init__(self, loader: SiteLoader):
+        self.loader = loader
+
+    def read(self, name: str) -> dict:
+        return self.loader.read_pieces(name)
+
+    def write(self, changed: dict) -> None:
+        self.loader.save_pieces(changed)
 
 
 @contextmanager

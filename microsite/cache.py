@@ -144,14 +144,15 @@ class PageStore:
         except (sqlite3.Error, OSError):
             self.discard()
 
-    def read_pieces(self, config_digest: bytes) -> dict[tuple[str, str], tuple[bytes, str]]:
-        """Each article's share of the site-wide data files (exports.Pieces), as the last build left them."""
+    def read_pieces(self, config_digest: bytes, name: str) -> dict[tuple[str, str], tuple[bytes, str]]:
+        """Each article's share of the data file `name` (exports.Pieces), as the last build left them."""
         try:
             with closing(sqlite3.connect(self.file)) as db:
                 if not self._ours(db, config_digest):
                     return {}
                 found = {}
-                for name, slug, version, checksum, text in db.execute("SELECT * FROM pieces"):
+                rows = db.execute("SELECT name, slug, version, checksum, text FROM pieces WHERE name = ?", (name,))
+                for name, slug, version, checksum, text in rows:
                     if hashlib.blake2b(text.encode(), digest_size=16).digest() != checksum:
                         raise sqlite3.DatabaseError(f"damaged share of {name} for {slug}")
                     found[(name, slug)] = (version, text)
@@ -160,14 +161,15 @@ class PageStore:
             self.discard()
             return {}
 
-    def write_pieces(self, config_digest: bytes, changed: dict, slugs: set[str]) -> None:
-        """Store the shares made since the last save and drop those of articles that are gone."""
+    def write_pieces(self, config_digest: bytes, changed: dict, keep: set[str] | None = None) -> None:
+        """Store the shares made since the last save and drop those of articles not in `keep` (None: none)."""
         try:
             with closing(sqlite3.connect(self.file)) as db, db:
                 if not self._ours(db, config_digest):
                     return  # the pages were not stored for this site.yaml: nor are the shares
-                stored = {slug for (slug,) in db.execute("SELECT DISTINCT slug FROM pieces")}
-                db.executemany("DELETE FROM pieces WHERE slug = ?", [(slug,) for slug in stored - slugs])
+                if keep is not None:
+                    stored = {slug for (slug,) in db.execute("SELECT DISTINCT slug FROM pieces")}
+                    db.executemany("DELETE FROM pieces WHERE slug = ?", [(slug,) for slug in stored - keep])
                 db.executemany(
                     "INSERT OR REPLACE INTO pieces VALUES (?, ?, ?, ?, ?)",
                     [

@@ -263,16 +263,21 @@ class SiteLoader:
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})
 
-    def read_pieces(self) -> dict:
-        """The shares of the site-wide data files that the build cache holds for this site.yaml."""
+    def read_pieces(self, name: str) -> dict:
+        """The shares of the data file `name` that the build cache holds for this site.yaml."""
         store = self._store_read
         if store is None or self._config is None or self._config[0] is None:
             return {}
-        return store.read_pieces(self._config[2])
+        return store.read_pieces(self._config[2], name)
 
-    def save_pieces(self, changed: dict, slugs: set[str]) -> None:
+    def save_pieces(self, changed: dict) -> None:
         if self._store_read is not None and self._config is not None and self._config[0] is not None:
-            self._store_read.write_pieces(self._config[2], changed, slugs)
+            self._store_read.write_pieces(self._config[2], changed)
+
+    def forget_pieces_but(self, slugs) -> None:
+        """Drop from the build cache the shares of articles not in `slugs`."""
+        if self._store_read is not None and self._config is not None and self._config[0] is not None:
+            self._store_read.write_pieces(self._config[2], {}, keep=set(slugs))
 
     def inputs(self) -> dict[str, tuple | None]:
         """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""

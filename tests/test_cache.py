@@ -83,6 +83,34 @@ def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_pa
         assert fresh_build(project).up_to_date, "a second build found a change the first one did not record"
 
 
+def test_the_data_files_shares_live_in_the_cache_and_are_read_only_to_make_a_data_file(project, tmp_path, monkeypatch):
+    # At ten thousand articles the shares are over 100 MB: a build must not hold them, nor read them for nothing.
+    from microsite.loader import SiteLoader
+
+    builder = Builder(project, project / "_site")
+    builder.build()
+    assert not builder.pieces.made, "the shares were held after the data files were made"
+    with sqlite3.connect(project / cache.FOLDER / "pages.sqlite") as db:
+        stored = set(db.execute("SELECT name, slug FROM pieces"))
+    slugs = {path.stem for path in (project / "content").glob("*.md")}
+    assert {slug for _name, slug in stored} == slugs
+    assert {"articles.json", "claims.json", "citations.bib"} <= {name for name, _slug in stored}
+
+    def no_shares(self, name):
+        raise AssertionError(f"the shares of {name} were read")
+
+    (project / "templates").mkdir()
+    shutil.copy(PROJECT / "templates/article.html", project / "templates")
+    edit(project / "templates/article.html", "{% block main %}", "{% block main %}<!-- mine -->")
+    with monkeypatch.context() as patch:  # a template makes no data file
+        patch.setattr(SiteLoader, "read_pieces", no_shares)
+        assert "data/articles.json" not in fresh_build(project).rendered
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+    edit(project / "content/huawei-third-party-phones-monica.md", "\nclaims:", "\nurl: https://example.com/m\nclaims:")
+    assert "data/articles.json" in fresh_build(project).rendered  # from the stored shares and one new one
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
 def test_the_model_holds_an_articles_body_comments_and_passages_packed(project):
     # Only the article's own two pages show them: both build processes would otherwise hold them unpacked.
     from microsite.loader import SiteLoader
