@@ -33,6 +33,7 @@ from .model import (
     Source,
     SourceUse,
     Whole,
+    new_spool,
 )
 from .reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
 from .schema import ANONYMOUS, FrontMatter
@@ -77,6 +78,7 @@ class SiteLoader:
         self._part: list[tuple[Path, _LoadedPage]] = []  # the pages load_part read again
 
     def load(self) -> Site:
+        new_spool()  # the pages read from here on pack their bodies into a new spool file
         config, problems, config_digest = self._load_config()
         if config is None:  # without the registries no page can be checked
             raise BuildFailed(problems)
@@ -152,6 +154,7 @@ class SiteLoader:
         config, problems, config_digest = self._load_config()
         if store is None or config is None or problems:
             return None
+        new_spool()
         fresh = []
         for file in again:
             page = self._load_page(file, config)

@@ -5,7 +5,10 @@ Built only by the loader, after every check has passed; nothing here parses or f
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pickle
+import tempfile
 import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -154,18 +157,26 @@ class Capture(Linked):
 class Whole:
     """What only an article's own pages show: its body, its comments and its capture's marked passages.
 
-    Kept packed (pickled and compressed) between uses. Unpacked, the parts are about 100 MB at ten
-    thousand articles, held by both build processes; every page but the article's own two lists it
-    by its outline, and a build renders those two one after the other."""
+    Kept packed (pickled and compressed) in a spool file between uses. Unpacked, the parts are about
+    100 MB at ten thousand articles, held by both build processes; every page but the article's own two
+    lists it by its outline, and a build renders those two one after the other."""
 
-    __slots__ = ("packed",)
+    __slots__ = ("_at", "_packed", "_size", "_spool")
 
     def __init__(self, packed: bytes):
-        self.packed = packed
+        self._packed, self._spool, self._at, self._size = packed, None, 0, len(packed)
+        spool = _Spool.for_writing()
+        if spool is not None:
+            with contextlib.suppress(OSError):  # a full or read-only temporary folder: kept in memory
+                self._at, self._spool, self._packed = spool.add(packed), spool, None
 
     @classmethod
     def pack(cls, body_html: str, comments: Comments | None, passages: list[Passage]) -> Whole:
         return cls(zlib.compress(pickle.dumps((body_html, comments, passages), pickle.HIGHEST_PROTOCOL), 1))
+
+    @property
+    def packed(self) -> bytes:
+        return self._packed if self._spool is None else self._spool.read(self._at, self._size)
 
     def unpack(self) -> tuple[str, Comments | None, list[Passage]]:
         global _last_unpacked
@@ -177,11 +188,50 @@ class Whole:
         return self.packed
 
     def __setstate__(self, packed: bytes) -> None:
-        self.packed = packed
+        self.__init__(packed)
 
 
 # The parts last unpacked: an article's page asks for its body and comments many times.
 _last_unpacked: tuple[Whole, tuple] | None = None
+
+
+class _Spool:
+    """An unnamed temporary file of packed parts, outside the memory of both build processes.
+
+    A forked child reads its parent's spool (its reads name their offset) but writes to its own. Each
+    load starts a new one (new_spool); a spool is closed, and its disk space freed, with its last Whole."""
+
+    _writing: _Spool | None = None
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="microsite-")  # noqa: SIM115 - open as long as the spool lives
+        self.end, self.pid = 0, os.getpid()
+
+    @classmethod
+    def for_writing(cls) -> _Spool | None:
+        if not hasattr(os, "pwrite"):
+            return None  # Windows: kept in memory
+        if cls._writing is None or cls._writing.pid != os.getpid():
+            try:
+                cls._writing = cls()
+            except OSError:
+                return None
+        return cls._writing
+
+    def add(self, data: bytes) -> int:
+        at = self.end
+        if os.pwrite(self.file.fileno(), data, at) != len(data):
+            raise OSError("short write to the spool")
+        self.end += len(data)
+        return at
+
+    def read(self, at: int, size: int) -> bytes:
+        return os.pread(self.file.fileno(), size, at)
+
+
+def new_spool() -> None:
+    """Pack the next parts into a new spool: the old one goes with the model that uses it."""
+    _Spool._writing = None
 
 
 @dataclass(eq=False, repr=False)

@@ -5,9 +5,12 @@ damaged or written by other code, it is discarded and the build starts afresh.""
 
 from __future__ import annotations
 
+import gc
+import os
 import pickle
 import shutil
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
@@ -124,6 +127,22 @@ def test_the_model_holds_an_articles_body_comments_and_passages_packed(project):
     passages = article.capture.passages
     assert passages and passages == sorted(passages, key=lambda p: (p.start, -p.end))
     assert site.comment_count == sum(len(a.comments.items) for a in site.articles if a.comments)
+
+
+@pytest.mark.skipif(not hasattr(os, "pwrite"), reason="without os.pwrite the packed parts stay in memory")
+def test_the_packed_parts_live_in_a_spool_file_that_goes_with_its_model(project):
+    from microsite.loader import SiteLoader
+
+    site = SiteLoader(project).load()
+    whole = site.articles[0].whole
+    assert whole._packed is None and whole._spool is not None, "the packed parts are held in memory"
+    spool = weakref.ref(whole._spool)
+    assert len(whole.packed) == whole._size and "<p>" in site.articles[0].body_html
+    again = SiteLoader(project).load()
+    assert again.articles[0].whole._spool is not spool() and "<p>" in again.articles[0].body_html
+    del site, whole
+    gc.collect()
+    assert spool() is None, "a spool outlived the model that used it"
 
 
 def test_a_deleted_cache_gives_a_cold_build_with_the_same_output(project, tmp_path):
