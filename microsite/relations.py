@@ -80,6 +80,7 @@ class RelatedIndex:
         self.bit = {id(article): 1 << i for i, article in enumerate(self.order)}
         self.by_feature: dict[int, int] = {}  # id(source or company) -> the bits of the articles that have it
         self.by_story: dict[str, int] = {}
+        self.said: dict[tuple, list[str]] = {}  # each list of reasons once: 60,000 related at 10,000 articles
         for article in self.order:
             bit = self.bit[id(article)]
             # The loader lets a source be listed once per page and keeps companies unique: a set counts them.
@@ -128,7 +129,7 @@ class RelatedIndex:
         shared_companies = [c for c in self.mentions[id(other)] if c in companies]
         if shared_companies:
             reasons.append("also about " + ", ".join(c.name for c in shared_companies))
-        return reasons
+        return self.said.setdefault(tuple(reasons), reasons)
 
 
 def _registered_sources(article: Article) -> list:
