@@ -175,7 +175,7 @@ def article_csl_json(site: Site, article: Article) -> str:
     return exports.json_records([csl_item(site, article)])
 
 
-def site_csl_json(site: Site) -> str:
+def site_csl_json(site: Site) -> list[str]:
     return exports.joined_records(exports.shares(site, "citations.json", _csl_line))
 
 
@@ -187,10 +187,11 @@ def article_bibtex(site: Site, article: Article) -> str:
     return _entry_text(_entry_key(bibtex_entry(site, article)))
 
 
-def site_bibtex(site: Site) -> str:
+def site_bibtex(site: Site) -> list[str]:
     # What writing all entries at once gives (each entry is written on its own, its values not aligned with
     # the others'; slugs are unique, so no entry is a duplicate): the entries with a blank line between.
-    return "\n".join(exports.shares(site, "citations.bib", article_bibtex)) or _bibtex([])
+    entries = exports.shares(site, "citations.bib", article_bibtex)
+    return [piece for entry in entries for piece in ("\n", entry)][1:] or [_bibtex([])]
 
 
 def bibtex_entry(site: Site, article: Article) -> bib.Entry:

@@ -222,7 +222,8 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def render(env: Environment, site: Site, page: Page) -> str:
+def render(env: Environment, site: Site, page: Page) -> str | list[str]:
+    """The page's text; a data file made in Python may give it in pieces, to be written one after the other."""
     if page.make is not None:
         return page.make(site, **page.context)
     template = env.get_template(page.template)

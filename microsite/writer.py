@@ -117,6 +117,15 @@ def _swap_in(fresh: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_utf8(file: str | Path, text: str | list[str]) -> None:
+    with open(file, "wb") as out:
+        if isinstance(text, str):
+            out.write(text.encode("utf-8"))
+        else:
+            for piece in text:
+                out.write(piece.encode("utf-8"))
+
+
 class Output:
     def __init__(self, root: Path, fresh: bool = False):
         self.root = root
@@ -126,14 +135,14 @@ class Output:
         self.fresh = fresh
         self._folders: set[str] = set()  # made already in a fresh folder
 
-    def write_text(self, path: str, text: str) -> None:
+    def write_text(self, path: str, text: str | list[str]) -> None:
+        """Write a page, given whole or as pieces (a big data file: never joined, so never held twice)."""
         if self.fresh:
             self._make_folder(path)
-            with open(os.path.join(self.root, path), "wb") as file:
-                file.write(text.encode("utf-8"))
+            _write_utf8(os.path.join(self.root, path), text)
             return
         with self._replacing(path) as temp:
-            temp.write_text(text, encoding="utf-8")
+            _write_utf8(temp, text)
 
     def copy(self, source: Path, path: str) -> None:
         if self.fresh:

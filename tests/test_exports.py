@@ -435,3 +435,21 @@ def test_the_hostile_cite_block_shows_the_bibtex_as_text(hostile):
     assert TITLE in block.by_class("citation")[0].text()
     capture_link = [a for a in block.find_all("a") if a.attrs["href"] == "../captures/talks.html"]
     assert capture_link[0].text() == "https://example.org/research/captures/talks.html"
+
+
+def test_the_site_wide_files_are_made_in_pieces_and_written_as_such(built_site, model):
+    # Joined, claims.json alone would be held three times over (70 MB a copy at ten thousand articles).
+    from microsite import citations, exports
+
+    makers = {
+        urls.DATA_ARTICLES: exports.articles_json,
+        urls.DATA_CLAIMS_JSON: exports.claims_json,
+        urls.DATA_CLAIMS_CSV: exports.claims_csv,
+        urls.DATA_TIMELINE: exports.timeline_json,
+        urls.DATA_CITATIONS_CSL: citations.site_csl_json,
+        urls.DATA_CITATIONS_BIBTEX: citations.site_bibtex,
+    }
+    for path, make in makers.items():
+        pieces = make(model)
+        assert isinstance(pieces, list) and len(pieces) > len(model.articles), f"{path} is made whole"
+        assert "".join(pieces).encode() == (built_site / path).read_bytes(), path
