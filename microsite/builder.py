@@ -395,8 +395,8 @@ class _StoredPieces:
     def __init__(self, loader: SiteLoader):
         self.loader = loader
 
-    def read(self, name: str) -> dict:
-        return self.loader.read_pieces(name)
+    def read(self, name: str, slugs: list[str]) -> dict:
+        return self.loader.read_pieces(name, slugs)
 
     def write(self, changed: dict) -> None:
         self.loader.save_pieces(changed)

@@ -144,14 +144,20 @@ class PageStore:
         except (sqlite3.Error, OSError):
             self.discard()
 
-    def read_pieces(self, config_digest: bytes, name: str) -> dict[tuple[str, str], tuple[bytes, str]]:
-        """Each article's share of the data file `name` (exports.Pieces), as the last build left them."""
+    def read_pieces(
+        self, config_digest: bytes, name: str, slugs: list[str]
+    ) -> dict[tuple[str, str], tuple[bytes, str]]:
+        """These articles' shares of the data file `name` (exports.Pieces), as the last build left them."""
         try:
             with closing(sqlite3.connect(self.file)) as db:
                 if not self._ours(db, config_digest):
                     return {}
                 found = {}
-                rows = db.execute("SELECT name, slug, version, checksum, text FROM pieces WHERE name = ?", (name,))
+                rows = db.execute(
+                    "SELECT name, slug, version, checksum, text FROM pieces "
+                    f"WHERE name = ? AND slug IN ({','.join('?' * len(slugs))})",
+                    (name, *slugs),
+                )
                 for name, slug, version, checksum, text in rows:
                     if hashlib.blake2b(text.encode(), digest_size=16).digest() != checksum:
                         raise sqlite3.DatabaseError(f"damaged share of {name} for {slug}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,7 +176,7 @@ def article_csl_json(site: Site, article: Article) -> str:
     return exports.json_records([csl_item(site, article)])
 
 
-def site_csl_json(site: Site) -> list[str]:
+def site_csl_json(site: Site) -> Iterator[str]:
     return exports.joined_records(exports.shares(site, "citations.json", _csl_line))
 
 
@@ -187,11 +188,17 @@ def article_bibtex(site: Site, article: Article) -> str:
     return _entry_text(_entry_key(bibtex_entry(site, article)))
 
 
-def site_bibtex(site: Site) -> list[str]:
+def site_bibtex(site: Site) -> Iterator[str]:
     # What writing all entries at once gives (each entry is written on its own, its values not aligned with
     # the others'; slugs are unique, so no entry is a duplicate): the entries with a blank line between.
-    entries = exports.shares(site, "citations.bib", article_bibtex)
-    return [piece for entry in entries for piece in ("\n", entry)][1:] or [_bibtex([])]
+    first = True
+    for entry in exports.shares(site, "citations.bib", article_bibtex):
+        if not first:
+            yield "\n"
+        yield entry
+        first = False
+    if first:
+        yield _bibtex([])
 
 
 def bibtex_entry(site: Site, article: Article) -> bib.Entry:

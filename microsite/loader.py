@@ -266,12 +266,12 @@ class SiteLoader:
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})
 
-    def read_pieces(self, name: str) -> dict:
-        """The shares of the data file `name` that the build cache holds for this site.yaml."""
+    def read_pieces(self, name: str, slugs: list[str]) -> dict:
+        """These articles' shares of the data file `name` that the build cache holds for this site.yaml."""
         store = self._store_read
         if store is None or self._config is None or self._config[0] is None:
             return {}
-        return store.read_pieces(self._config[2], name)
+        return store.read_pieces(self._config[2], name, slugs)
 
     def save_pieces(self, changed: dict) -> None:
         if self._store_read is not None and self._config is not None and self._config[0] is not None:

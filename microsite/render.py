@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Iterable
 from pathlib import Path
 
 from jinja2 import (
@@ -222,7 +223,7 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def render(env: Environment, site: Site, page: Page) -> str | list[str]:
+def render(env: Environment, site: Site, page: Page) -> str | Iterable[str]:
     """The page's text; a data file made in Python may give it in pieces, to be written one after the other."""
     if page.make is not None:
         return page.make(site, **page.context)

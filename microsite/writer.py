@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def _swap_in(fresh: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_utf8(file: str | Path, text: str | list[str]) -> None:
+def _write_utf8(file: str | Path, text: str | Iterable[str]) -> None:
     with open(file, "wb") as out:
         if isinstance(text, str):
             out.write(text.encode("utf-8"))
@@ -135,7 +136,7 @@ class Output:
         self.fresh = fresh
         self._folders: set[str] = set()  # made already in a fresh folder
 
-    def write_text(self, path: str, text: str | list[str]) -> None:
+    def write_text(self, path: str, text: str | Iterable[str]) -> None:
         """Write a page, given whole or as pieces (a big data file: never joined, so never held twice)."""
         if self.fresh:
             self._make_folder(path)

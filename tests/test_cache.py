@@ -99,7 +99,7 @@ def test_the_data_files_shares_live_in_the_cache_and_are_read_only_to_make_a_dat
     assert {slug for _name, slug in stored} == slugs
     assert {"articles.json", "claims.json", "citations.bib"} <= {name for name, _slug in stored}
 
-    def no_shares(self, name):
+    def no_shares(self, name, slugs):
         raise AssertionError(f"the shares of {name} were read")
 
     (project / "templates").mkdir()

@@ -450,6 +450,8 @@ def test_the_site_wide_files_are_made_in_pieces_and_written_as_such(built_site, 
         urls.DATA_CITATIONS_BIBTEX: citations.site_bibtex,
     }
     for path, make in makers.items():
-        pieces = make(model)
-        assert isinstance(pieces, list) and len(pieces) > len(model.articles), f"{path} is made whole"
+        made = make(model)
+        assert not isinstance(made, str), f"{path} is made whole"
+        pieces = list(made)
+        assert len(pieces) > len(model.articles), f"{path} is made in few pieces"
         assert "".join(pieces).encode() == (built_site / path).read_bytes(), path
