@@ -8,8 +8,13 @@ changed, re-renders only the pages whose inputs changed (the articles a page sho
 site.yaml, its templates) and rewrites only the output files that changed. A fresh
 Builder, as `build` makes one, reads the same knowledge back from `.cache/` (see
 cache.py): with nothing changed it checks the files' signatures and stops; otherwise it
-goes on as a kept Builder would. Without a usable cache it does a full build, the pages
-rendered by two processes side by side. Every path gives the same output, byte for byte.
+goes on as a kept Builder would. Without a usable cache it does a full build. Every path
+gives the same output, byte for byte.
+
+A build that renders many articles' pages uses both cores: a helper process, forked before
+the model is loaded, renders articles' own pages from the cache, part by part, while this
+process renders the lists and the data files (see _apart: sharing the model with a child
+forked later would copy most of it).
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import itertools
 import json
 import os
+import pickle
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +36,7 @@ from .cache import DiskCache, PageStore
 from .errors import BuildFailed, Problem
 from .files import settled, signature, unchanged
 from .loader import SiteLoader
-from .model import Related, Site
+from .model import Article, Related, Site
 from .pages import Page, feed_entries, feed_page, own_pages, site_pages
 from .writer import MARKER, Output, atomic_output, check_destination, in_place_output, recover
 
@@ -80,13 +87,24 @@ class Builder:
         self._asked_memo = False
         self._outlines: _Outlines | None = None  # as the cache holds them
         self._names_by_path: dict[str, str] | None = None  # each input's name by its absolute path
+        self._helper: parallel.Helper | None = None  # during a build on the whole path
 
     def build(self, changed: set[Path] | None = None) -> BuildResult:
         """Build; incrementally when this Builder, or the last build's cache, knows the output folder.
 
         `changed` may name the files changed since the last build, as the preview's watcher sees them:
         a kept Builder then looks at those alone rather than stat every file of the site."""
-        started = time.perf_counter()
+        # Forked first, while this process is small, to render articles' own pages from the cache should the
+        # build take the whole path (see _apart); let go at once otherwise.
+        self._helper = parallel.Helper(self._render_parts) if self.cache is not None else None
+        try:
+            return self._build_from(time.perf_counter(), changed)
+        finally:
+            if self._helper is not None:
+                self._helper.dismiss()
+                self._helper = None
+
+    def _build_from(self, started: float, changed: set[Path] | None) -> BuildResult:
         static_dirs = [render.PROJECT_DIR / "static", self.site_dir / "static"]
         # The site's templates/ and static/ even before they exist: an output folder made there would be
         # read back as templates and static files by the next build.
@@ -165,7 +183,7 @@ class Builder:
             self.cache.forget("state")
         if built is None:
             with atomic_output(self.out_dir) as out:
-                rendered = self._render_into(out, site, to_render, copies)
+                rendered = self._render_into(out, site, to_render, copies, self._helper)
                 # Indexed before the swap: a failed index leaves the previous site in place.
                 search_seconds = search.index(out.root) if site.settings.search else None
             written, removed = [*rendered, *copies], []
@@ -177,7 +195,7 @@ class Builder:
             out = in_place_output(self.out_dir)
             with out.transaction() as changes:  # should anything fail, the previous site is put back
                 with out.staging() as staged:  # every page rendered before the first one is replaced
-                    rendered = self._render_into(staged, site, to_render)
+                    rendered = self._render_into(staged, site, to_render, helper=self._helper)
                     for path in rendered:
                         changes.take(staged, path)
                 for path in copied:
@@ -261,13 +279,7 @@ class Builder:
         site, edited = loaded
         if any(article.outline != outlines.outline[article.slug] for article in edited):
             return None
-        by_slug = {article.slug: article for article in site.articles}
-        for article in site.articles:
-            for use in article.sources:
-                use.article = article
-        for article in edited:
-            article.related = [Related(by_slug[other], reasons) for other, reasons in outlines.related_to(article.slug)]
-        site.stories = stories.build(site, only={article.story for article in edited if article.story})
+        by_slug = _link_part(site, edited, outlines.related_to)
         pages = [page for article in edited for page in own_pages(site, article)]
         if feed:
             pages.append(feed_page([by_slug[slug] for slug in feed]))
@@ -324,40 +336,106 @@ class Builder:
     # ---- rendering, on both cores when there is much to do ------------------------------
 
     def _render_into(
-        self, out: Output, site: Site, pages: list[Page], copies: dict[str, Path] | None = None
+        self,
+        out: Output,
+        site: Site,
+        pages: list[Page],
+        copies: dict[str, Path] | None = None,
+        helper: parallel.Helper | None = None,
     ) -> list[str]:
         """Render the pages and write each as soon as it is rendered, and copy the files `copies` names (path:
         source) on the way; return the pages' paths."""
         env = self.templates.env
+        copies = copies or {}
+        apart = self._apart(site, pages) if helper is not None else None
+        if apart is not None:  # the helper copies the files and renders articles' own pages, part by part
+            parts, pages_of_parts = apart
+            data = [page for page in pages if page.make is not None and page.lists is None]
+            mine = [page for page in pages if page.owner is None and not (page.make is not None and page.lists is None)]
+            helper.claims.reset(len(parts))
+            job = _packed((str(out.root), [(path, str(source)) for path, source in copies.items()], parts))
 
-        def share(some: list[Page | tuple[str, Path]]) -> tuple[list[str], list[Problem]]:
-            done, problems = [], []
-            for page in some:
-                if isinstance(page, tuple):  # a file to copy: on a slow disk, 10,000 captures take seconds
-                    out.copy(page[1], page[0])
-                    continue
-                try:
-                    text = render.render(env, site, page)
-                except Exception as err:  # any failure inside a template is reported as the template's
-                    problems.append(render.template_problem(err, page))
-                    continue
-                out.write_text(page.path, text)
-                done.append(page.path)
-            return done, problems
+            def here() -> tuple[list[str], list[Problem]]:
+                # The site-wide data files first, and what making them freed given back: 100 MB at 10,000 articles.
+                done, problems = _render_share(env, out, site, data)
+                parallel.give_back_free_memory()
+                for some in itertools.chain([mine], _claimed_from_the_end(helper.claims, pages_of_parts)):
+                    found = _render_share(env, out, site, some)
+                    done += found[0]
+                    problems += found[1]
+                return done, problems
 
-        # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
-        results = parallel.split(
-            [*pages, *(copies or {}).items()],
-            share,
-            here=lambda item: isinstance(item, Page) and item.make is not None and item.lists is None,
-        )
-        problems = [p for _, found in results for p in found]
+            results = helper.run(job, here)
+            missed = results[1][2]  # parts the cache lacked (it could not be written): rendered here
+            results.append(_render_share(env, out, site, [page for index in missed for page in pages_of_parts[index]]))
+        else:
+            # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
+            results = parallel.split(
+                [*pages, *copies.items()],
+                lambda some: _render_share(env, out, site, some),
+                here=lambda item: isinstance(item, Page) and item.make is not None and item.lists is None,
+            )
+        problems = [p for result in results for p in result[1]]
         if problems:
             # One broken template fails every page that uses it: report each place once.
             unique = {(p.file, p.line, p.message.split(" (while")[0]): p for p in problems}
             raise BuildFailed(list(unique.values()))
         order = {page.path: index for index, page in enumerate(pages)}
-        return sorted((path for done, _ in results for path in done), key=order.__getitem__)
+        return sorted((path for result in results for path in result[0]), key=order.__getitem__)
+
+    def _apart(self, site: Site, pages: list[Page]) -> tuple[list[bytes], list[list[Page]]] | None:
+        """Articles' own pages in parts of a few hundred articles, each with what the helper reads from the
+        cache to render them (packed) and the pages as this process would render them; None when few.
+
+        Own pages read only their article, its related articles and its story: the contract that
+        Builder._update_from_cache relies on too. So the helper reads those from the cache, a part at a
+        time, and needs nothing of this process's model."""
+        owned: dict[str, tuple[Article, list[Page]]] = {}
+        for page in pages:
+            if page.owner is not None:
+                owned.setdefault(page.owner.slug, (page.owner, []))[1].append(page)
+        if len(owned) < parallel.MIN_ITEMS:
+            return None
+        members = {story.id: story.articles for story in site.stories}
+        # Articles related to the same others side by side: a part then reads fewer besides its own.
+        chosen = sorted(owned.values(), key=lambda item: _likeness(item[0]))
+        parts, pages_of_parts = [], []
+        for start in range(0, len(chosen), _PART_SIZE):
+            group = chosen[start : start + _PART_SIZE]
+            targets = [str(article.file) for article, _ in group]
+            needed = {str(r.article.file) for article, _ in group for r in article.related}
+            needed.update(str(m.file) for article, _ in group if article.story for m in members[article.story])
+            related = {article.slug: [(r.article.slug, r.reasons) for r in article.related] for article, _ in group}
+            own = [page for _, some in group for page in some]
+            parts.append(_packed((targets, sorted(needed - set(targets)), related, [page.path for page in own])))
+            pages_of_parts.append(own)
+        return parts, pages_of_parts
+
+    def _render_parts(self, job: bytes, claims: parallel.Claims) -> tuple[list[str], list[Problem], list[int]]:
+        """In the helper: the copies, then each part's own pages, rendered from the articles as the cache holds
+        them (the same pages, byte for byte); also the parts the cache lacks, for the main process to render."""
+        root, copies, parts = pickle.loads(job)
+        out = Output(Path(root), fresh=True)
+        self.templates.refresh()
+        env = self.templates.env
+        done, problems = _render_share(env, out, None, copies)
+        missed = []
+        while (index := claims.first()) is not None:
+            targets, needed, related, paths = pickle.loads(parts[index])
+            try:
+                site = self.loader.stored_part([Path(name) for name in targets + needed])
+                by_file = {str(article.file): article for article in site.articles} if site else {}
+                articles = [by_file[name] for name in targets]
+                _link_part(site, articles, related.__getitem__)
+            except Exception:  # not in the cache as this build left it: the main process renders the part
+                missed.append(index)
+                continue
+            wanted = set(paths)
+            own = [page for article in articles for page in own_pages(site, article) if page.path in wanted]
+            found = _render_share(env, out, site, own)
+            done += found[0]
+            problems += found[1]
+        return done, problems, missed
 
     # ---- the cache: what the last build left in .cache/ -----------------------------------
 
@@ -400,6 +478,55 @@ class _StoredPieces:
 
     def write(self, changed: dict) -> None:
         self.loader.save_pieces(changed)
+
+
+# Articles whose own pages are rendered together: the helper reads them (and the articles they list) from
+# the cache in one go.
+_PART_SIZE = 200
+
+
+def _likeness(article: Article) -> tuple:
+    return tuple(sorted(related.article.slug for related in article.related))
+
+
+def _claimed_from_the_end(claims: parallel.Claims, pages_of_parts: list[list[Page]]):
+    """The pages of each part this process claims, until none is left."""
+    while (index := claims.last()) is not None:
+        yield pages_of_parts[index]
+
+
+def _render_share(env, out: Output, site: Site | None, some: list) -> tuple[list[str], list[Problem]]:
+    """Render pages and copy files (path, source); the paths rendered, and the problems found."""
+    done, problems = [], []
+    for page in some:
+        if isinstance(page, tuple):  # a file to copy: on a slow disk, 10,000 captures take seconds
+            out.copy(page[1], page[0])
+            continue
+        try:
+            text = render.render(env, site, page)
+        except Exception as err:  # any failure inside a template is reported as the template's
+            problems.append(render.template_problem(err, page))
+            continue
+        out.write_text(page.path, text)
+        done.append(page.path)
+    return done, problems
+
+
+def _packed(value) -> bytes:
+    """Data for the helper as one block of bytes, unpacked there into objects of its own."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _link_part(site: Site, articles: list[Article], related_to) -> dict[str, Article]:
+    """Link a part of the model read from the cache as far as `articles`' own pages read it; by slug."""
+    by_slug = {article.slug: article for article in site.articles}
+    for article in site.articles:
+        for use in article.sources:
+            use.article = article
+    for article in articles:
+        article.related = [Related(by_slug[other], reasons) for other, reasons in related_to(article.slug)]
+    site.stories = stories.build(site, only={article.story for article in articles if article.story})
+    return by_slug
 
 
 @contextmanager

@@ -113,6 +113,10 @@ class PageStore:
                         raise sqlite3.DatabaseError(f"damaged record for {path}")
                     records[path] = record
                 return records
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err):  # locked: the other build process writes; the caller does without
+                self.discard()
+            return {}
         except (sqlite3.Error, OSError):
             self.discard()
             return {}

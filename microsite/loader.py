@@ -172,6 +172,23 @@ class SiteLoader:
         articles = [page.article for _file, page in fresh]
         return self._site(config, config_digest, [*articles, *kept]), articles
 
+    def stored_part(self, files: list[Path]) -> Site | None:
+        """A Site of these pages alone, unlinked, as this build stored them in the build cache; None when the
+        cache lacks one (it could not be written) or site.yaml has a problem."""
+        store = self._store_read or self._store
+        config, _problems, digest = self._load_config()  # the helper forked before the build read site.yaml
+        if store is None or config is None:
+            return None
+        new_spool()  # the last part's goes with it
+        records = store.read(digest, [str(file) for file in files])
+        registry, articles = _registry(config), []
+        for file in files:
+            try:
+                articles.append(_unpickled(records[str(file)], registry)[3])
+            except Exception:
+                return None
+        return self._site(config, digest, articles)
+
     def save_part(self) -> None:
         """Store in the build cache the pages that load_part read again."""
         if self._store is None or self._config is None or self._config[0] is None:

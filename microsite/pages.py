@@ -32,6 +32,7 @@ class Page:
     # Data files (JSON, CSV) are made in Python, not templated: make(site, **context) -> text.
     make: Callable[..., str] | None = None
     listed: bool = True  # in the sitemap; not the 404 page, the search page or drafts
+    owner: Article | None = None  # the article whose own page this is (own_pages): it reads no other's whole
 
     @property
     def context(self) -> dict:
@@ -75,9 +76,10 @@ def own_pages(site: Site, article: Article) -> list[Page]:
     related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
     context = {"article": article, "citation": citations.DeferredCitation(site, article)}
     capture = {"article": article, "capture": article.capture}
+    listed = not article.draft
     return [
-        Page(urls.article(article.slug), "article.html", context, (article,), related, listed=not article.draft),
-        Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=not article.draft),
+        Page(urls.article(article.slug), "article.html", context, (article,), related, listed=listed, owner=article),
+        Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=listed, owner=article),
     ]
 
 

@@ -1,14 +1,17 @@
 """Use the second core: run half of a big job in a forked child while this process does the other half.
 
-A forked child starts with this process's memory (the loaded site, the templates), so
-nothing has to be sent to it; only its result comes back, pickled through a pipe. Where
-fork is missing (Windows) or the job is small, everything runs here, one after the other.
+split(): a child forked now starts with this process's memory (the loaded pages, the
+templates), so nothing has to be sent to it; only its result comes back, pickled through
+a pipe. Helper: a child forked early, while this process is small, and given its job later
+as bytes, so that it shares none of what this process loads meanwhile. Where fork is
+missing (Windows) or the job is small, everything runs here, one after the other.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import pickle
 import sys
@@ -38,7 +41,7 @@ def split(items: list, function: Callable[[list], object], here: Callable[[objec
     Items for which `here` is true are done in this process: what they leave in memory is kept."""
     if workers() < 2 or len(items) < MIN_ITEMS:
         return [function(items)]
-    _give_back_free_memory()
+    give_back_free_memory()
     kept = [item for item in items if here(item)] if here else []
     rest = [item for item in items if not here(item)] if here else items
     mine, theirs = kept + rest[0::2], rest[1::2]  # interleaved, so costly neighbours are shared out
@@ -51,13 +54,114 @@ def split(items: list, function: Callable[[list], object], here: Callable[[objec
     return [result, child.result()]
 
 
-def _give_back_free_memory() -> None:
+def give_back_free_memory() -> None:
     """Hand the C heap's free pages back to the system before forking, where the C library allows it.
 
     glibc keeps what is freed for later use; after loading, the pickled pages sent by the first child
     leave tens of megabytes free but held, which the system counts for this process and its child."""
     with contextlib.suppress(AttributeError, OSError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)
+
+
+class Helper:
+    """A second process forked now, while this one is small, to run one job later: job(payload).
+
+    A child forked once the site is loaded shares the model, and copies most of it as it works: reading
+    an object writes its reference count, and its new objects fill the free slots of the model's memory
+    pages, each written page held twice from then on. Forked before loading, the helper shares nothing of
+    the model; it is given its work as bytes and reads what it needs from the build cache."""
+
+    def __init__(self, job: Callable[[bytes, Claims], object]):
+        self.job, self.pid = job, None
+        self.claims = Claims()  # made before the fork: both processes share it
+        if workers() < 2:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        jobs_read, jobs_write = os.pipe()
+        results_read, results_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: wait for the payload, run the job, send the result
+            global _in_child
+            _in_child = True
+            os.close(jobs_write)
+            os.close(results_read)
+            code = 0
+            try:
+                with os.fdopen(jobs_read, "rb") as pipe:
+                    payload = pipe.read()
+                if payload:  # nothing: dismissed
+                    _send(results_write, lambda payload: job(payload, self.claims), payload)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(jobs_read)
+        os.close(results_write)
+        self.pid, self.jobs, self.results = pid, os.fdopen(jobs_write, "wb"), os.fdopen(results_read, "rb")
+
+    def run(self, payload: bytes, here: Callable[[], object]) -> list:
+        """[here(), job(payload)], the job run by the helper (or here, after, without one) meanwhile."""
+        if self.pid is None:
+            return [here(), self.job(payload, self.claims)]
+        pid, self.pid = self.pid, None
+        child = _Child.__new__(_Child)
+        child.pid, child.pipe = pid, self.results
+        try:
+            with self.jobs:
+                self.jobs.write(payload)
+            result = here()
+        except BaseException:
+            child.abandon()
+            raise
+        return [result, child.result()]
+
+    def dismiss(self) -> None:
+        """Let the helper go without a job (a build that failed or had little to share)."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        self.jobs.close()
+        self.results.close()
+        os.waitpid(pid, 0)
+
+
+class Claims:
+    """The parts of a job, numbered, each claimed once by one of two processes: the helper takes them from
+    the first, this process from the last once its own work is done, until they meet. Neither waits for
+    the other however the work falls out (a template edit leaves this process little else to do)."""
+
+    def __init__(self):
+        self._lock = multiprocessing.Lock()
+        self._ends = multiprocessing.RawArray("q", 2)  # the next part from the front; the end of those left
+
+    def reset(self, count: int) -> None:
+        with self._lock:
+            self._ends[0], self._ends[1] = 0, count
+
+    def first(self) -> int | None:
+        with self._lock:
+            if self._ends[0] >= self._ends[1]:
+                return None
+            self._ends[0] += 1
+            return self._ends[0] - 1
+
+    def last(self) -> int | None:
+        with self._lock:
+            if self._ends[0] >= self._ends[1]:
+                return None
+            self._ends[1] -= 1
+            return self._ends[1]
+
+
+def _send(pipe_fd: int, function: Callable, argument) -> None:
+    """In a child: function(argument), or what it raised, pickled into the pipe for the parent."""
+    try:
+        payload = pickle.dumps(("ok", function(argument)), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as err:  # sent back and raised in the parent, which reports it
+        payload = pickle.dumps(("error", err, traceback.format_exc()), protocol=pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(pipe_fd, "wb") as pipe:
+        pipe.write(payload)
 
 
 class ChildFailed(Exception):
@@ -76,12 +180,7 @@ class _Child:
             os.close(read)
             code = 0
             try:
-                try:
-                    payload = pickle.dumps(("ok", function(items)), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException as err:  # sent back and raised in the parent, which reports it
-                    payload = pickle.dumps(("error", err, traceback.format_exc()), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
+                _send(write, function, items)
             except BaseException:
                 code = 1
             finally:

@@ -250,6 +250,74 @@ def test_a_template_error_in_the_second_process_is_reported_like_any_other(proje
     assert not (project / "_site").exists(), "a failed build wrote an output folder"
 
 
+@pytest.fixture
+def helper_reads(two_cores, monkeypatch, tmp_path):
+    """The helper renders own pages one article a part, and notes each part it reads from the cache in a file:
+    it is another process, whose calls the test cannot see."""
+    from microsite import builder
+    from microsite.loader import SiteLoader
+
+    monkeypatch.setattr(builder, "_PART_SIZE", 1)
+    noted, stored_part = tmp_path / "parts-read", SiteLoader.stored_part
+
+    def noting(self, files):
+        with noted.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {files[0].name}\n")
+        return stored_part(self, files)
+
+    monkeypatch.setattr(SiteLoader, "stored_part", noting)
+    return noted
+
+
+def test_the_helper_renders_articles_own_pages_from_the_cache_as_one_process_would(project, tmp_path, helper_reads):
+    # Cold, then after a template edit that re-renders every article's page: both equal clean one-core builds.
+    first = fresh_build(project)
+    read = helper_reads.read_text(encoding="utf-8").splitlines()
+    assert read and all(int(line.split()[0]) != os.getpid() for line in read), "the helper read no part"
+    articles = {path.name for path in (project / "content").glob("*.md")}
+    assert {line.split()[1] for line in read} <= articles
+    one = tmp_path / "one"
+    os.environ["MICROSITE_NO_FORK"] = "1"
+    try:
+        on_one = Builder(project, one, cache=False).build()
+    finally:
+        del os.environ["MICROSITE_NO_FORK"]
+    assert first.rendered == on_one.rendered and snapshot(project / "_site") == snapshot(one)
+
+    (project / "templates").mkdir()
+    shutil.copy(PROJECT / "templates/article.html", project / "templates")
+    edit(project / "templates/article.html", "{% block main %}", "{% block main %}<!-- mine -->")
+    helper_reads.unlink()
+    again = fresh_build(project)
+    assert not again.full and len([p for p in again.rendered if p.startswith("articles/")]) == len(articles)
+    assert helper_reads.exists(), "the helper read no part after the template edit"
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
+def test_parts_the_cache_lacks_are_rendered_by_the_main_process(project, tmp_path, helper_reads, monkeypatch):
+    # A cache that could not be written (a full disk): the helper hands its parts back, nothing is missing.
+    from microsite.loader import SiteLoader
+
+    monkeypatch.setattr(SiteLoader, "stored_part", lambda self, files: None)
+    result = fresh_build(project)
+    assert len([p for p in result.rendered if p.startswith("captures/")]) == len(
+        list((project / "content").glob("*.md"))
+    )
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
+def test_a_template_error_in_the_helper_is_reported_like_any_other(project, helper_reads):
+    (project / "templates").mkdir()
+    (project / "templates/article.html").write_text(
+        "{% extends 'base.html' %}{% block main %}\n{{ no_such_name.x }}{% endblock %}", encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        fresh_build(project)
+    [problem] = failed.value.problems
+    assert problem.file.name == "article.html" and problem.line == 2 and "no_such_name" in problem.message
+    assert helper_reads.exists() and not (project / "_site").exists()
+
+
 def test_a_page_error_found_by_the_second_process_names_file_line_and_field(project, two_cores):
     edit(project / "content/huawei-third-party-phones-monica.md", "status: confirmed", "status: certain")
     with pytest.raises(BuildFailed) as failed:
