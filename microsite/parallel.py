@@ -45,7 +45,7 @@ def split(items: list, function: Callable[[list], object], here: Callable[[objec
     kept = [item for item in items if here(item)] if here else []
     rest = [item for item in items if not here(item)] if here else items
     mine, theirs = kept + rest[0::2], rest[1::2]  # interleaved, so costly neighbours are shared out
-    child = _Child(function, theirs)
+    child = _fork(function, theirs)
     try:
         result = function(mine)
     except BaseException:
@@ -74,7 +74,7 @@ class Helper:
     def __init__(self, job: Callable[[bytes, Claims], object]):
         self.job, self.pid = job, None
         self.claims = Claims()  # made before the fork: both processes share it
-        if workers() < 2:
+        if workers() < 2 or not self.claims.shared:
             return
         sys.stdout.flush()
         sys.stderr.flush()
@@ -104,9 +104,7 @@ class Helper:
         """[here(), job(payload)], the job run by the helper (or here, after, without one) meanwhile."""
         if self.pid is None:
             return [here(), self.job(payload, self.claims)]
-        pid, self.pid = self.pid, None
-        child = _Child.__new__(_Child)
-        child.pid, child.pipe = pid, self.results
+        child, self.pid = _Child(self.pid, self.results), None
         try:
             with self.jobs:
                 self.jobs.write(payload)
@@ -132,8 +130,12 @@ class Claims:
     the other however the work falls out (a template edit leaves this process little else to do)."""
 
     def __init__(self):
-        self._lock = multiprocessing.Lock()
-        self._ends = multiprocessing.RawArray("q", 2)  # the next part from the front; the end of those left
+        try:  # a lock and two numbers in memory shared with a child forked later
+            self._lock = multiprocessing.Lock()
+            self._ends = multiprocessing.RawArray("q", 2)  # the next part from the front; the end of those left
+            self.shared = True
+        except (ImportError, OSError):  # no shared memory here (a system without /dev/shm): one process
+            self._lock, self._ends, self.shared = contextlib.nullcontext(), [0, 0], False
 
     def reset(self, count: int) -> None:
         with self._lock:
@@ -168,25 +170,32 @@ class ChildFailed(Exception):
     """The child's share raised: its traceback, as text."""
 
 
+def _fork(function: Callable[[list], object], items: list) -> _Child:
+    """A child forked now to do function(items)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the share, send the result, leave without running the parent's exit code
+        global _in_child
+        _in_child = True
+        os.close(read)
+        code = 0
+        try:
+            _send(write, function, items)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    return _Child(pid, os.fdopen(read, "rb"))
+
+
 class _Child:
-    def __init__(self, function: Callable[[list], object], items: list):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: do the share, send the result, leave without running the parent's exit code
-            global _in_child
-            _in_child = True
-            os.close(read)
-            code = 0
-            try:
-                _send(write, function, items)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write)
-        self.pid, self.pipe = pid, os.fdopen(read, "rb")
+    """A forked child, whose result comes back through a pipe."""
+
+    def __init__(self, pid: int, pipe):
+        self.pid, self.pipe = pid, pipe
 
     def result(self):
         try:

@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+import time
 import weakref
 from pathlib import Path
 
@@ -303,6 +304,32 @@ def test_parts_the_cache_lacks_are_rendered_by_the_main_process(project, tmp_pat
     assert len([p for p in result.rendered if p.startswith("captures/")]) == len(
         list((project / "content").glob("*.md"))
     )
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
+def _claim_all(claims: parallel.Claims, take) -> list[int]:
+    got = []
+    while (index := take()) is not None:
+        got.append(index)
+        time.sleep(0.002)  # a part's work: the other process claims meanwhile
+    return got
+
+
+def test_the_helper_and_this_process_claim_every_part_once(two_cores):
+    helper = parallel.Helper(lambda payload, claims: _claim_all(claims, claims.first))
+    helper.claims.reset(60)
+    mine, theirs = helper.run(b"go", lambda: (time.sleep(0.02), _claim_all(helper.claims, helper.claims.last))[1])
+    assert sorted(mine + theirs) == list(range(60)) and mine and theirs
+    assert theirs == sorted(theirs) and mine == sorted(mine, reverse=True)  # from either end
+
+
+def test_without_shared_memory_a_build_runs_in_one_process(project, tmp_path, two_cores, monkeypatch):
+    def no_shared_memory(*args, **kwargs):
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(parallel.multiprocessing, "Lock", no_shared_memory)
+    assert parallel.Helper(lambda payload, claims: None).pid is None
+    assert fresh_build(project).full
     assert_same_as_clean_build(project, project / "_site", tmp_path)
 
 
