@@ -36,7 +36,9 @@ _KINDS = ("new", "old", "staging", "backup")
 
 
 def _temporary_folder(name: str, kind: str, parent: Path) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=f".{name}.{kind}-", dir=parent))
+    # The process that made it is in its name from the first instant: a build killed before it wrote the
+    # marker (a few hundred microseconds later) leaves a folder the next one still knows for its own.
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}.{kind}-{os.getpid()}-", dir=parent))
     _mark_temporary(folder)
     return folder
 
@@ -48,18 +50,21 @@ def _mark_temporary(folder: Path) -> None:
 
 def _leftovers(parent: Path, name: str | None) -> list[Path]:
     """The temporary folders in `parent` (of the folder `name`, or of any) whose build is no longer running."""
-    pattern = re.compile(rf"\.{re.escape(name) if name else '.+'}\.({'|'.join(_KINDS)})-")
+    pattern = re.compile(rf"\.{re.escape(name) if name else '.+'}\.({'|'.join(_KINDS)})-(?:(\d+)-)?")
     try:
         entries = list(os.scandir(parent))
     except OSError:
         return []
     found = []
     for entry in entries:
-        if pattern.match(entry.name) and entry.is_dir(follow_symlinks=False):
+        match = pattern.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False):
             try:
                 pid = int(Path(entry.path, TEMPORARY).read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                continue  # no marker: not ours to remove
+                if match[2] is None:
+                    continue  # no marker, no maker in the name: not ours to remove
+                pid = int(match[2])
             if not _running(pid):
                 found.append(Path(entry.path))
     return found

@@ -124,6 +124,18 @@ def test_a_rebuild_that_dies_while_replacing_files_is_rolled_back_from_its_journ
     assert_same_as_clean_build(project, out, scratch)
 
 
+def test_a_folder_made_by_a_build_killed_before_it_wrote_the_marker_is_removed(project):
+    Builder(project, project / "_site").build()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])  # a pid no process has any more
+    dead.wait()
+    left = project / f"._site.backup-{dead.pid}-k3x9q2ab"  # as mkdtemp names it, the marker not yet written
+    left.mkdir()
+    running = project / f"._site.staging-{os.getppid()}-a1b2c3d4"  # a running build's, its marker not yet written
+    running.mkdir()
+    writer.recover(project / "_site")
+    assert not left.exists() and running.is_dir()
+
+
 def test_recovery_leaves_alone_what_it_did_not_make(project):
     Builder(project, project / "_site").build()
     own = project / "._site.staging-mine"  # a folder that looks like ours, without the marker
