@@ -70,8 +70,9 @@ def site_pages(site: Site) -> list[Page]:
 
 def own_pages(site: Site, article: Article) -> list[Page]:
     """The pages that show an article whole: its page and its capture's. They read of the site only its
-    settings, the article's story and the articles they declare (the Builder renders them from a part of
-    the model after an edit that reaches no further: Builder._update_from_cache)."""
+    settings, the article's story and the articles they declare: the Builder renders them from a part of
+    the model after an edit that reaches no further (Builder._update_from_cache), and its helper process
+    renders them so in every full build (Builder._apart)."""
     related = tuple(r.article for r in article.related)
     related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
     context = {"article": article, "citation": citations.DeferredCitation(site, article)}
