@@ -295,6 +295,22 @@ def test_the_helper_renders_articles_own_pages_from_the_cache_as_one_process_wou
     assert_same_as_clean_build(project, project / "_site", tmp_path)
 
 
+def test_without_fork_the_helpers_work_is_done_here_after_the_rest(project, tmp_path, monkeypatch):
+    # As on Windows: no second process, the same pages.
+    from microsite import builder
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(builder, "_PART_SIZE", 2)
+    monkeypatch.setenv("MICROSITE_NO_FORK", "1")
+    assert parallel.Helper(lambda payload, claims: None).pid is None
+    parts, apart = [], builder.Builder._apart
+    monkeypatch.setattr(builder.Builder, "_apart", lambda self, *args: parts.append(apart(self, *args)) or parts[-1])
+    result = fresh_build(project)
+    assert parts and parts[0] is not None and len(parts[0][0]) == 3, "the pages were not shared out in parts"
+    assert result.full and len([p for p in result.rendered if p.startswith("captures/")]) == 5
+    assert_same_as_clean_build(project, project / "_site", tmp_path)
+
+
 def test_parts_the_cache_lacks_are_rendered_by_the_main_process(project, tmp_path, helper_reads, monkeypatch):
     # A cache that could not be written (a full disk): the helper hands its parts back, nothing is missing.
     from microsite.loader import SiteLoader
