@@ -161,13 +161,9 @@ class SiteLoader:
             if page.problems or page.article is None:
                 return None
             fresh.append((file, page))
-        records = store.read(config_digest, [str(file) for file in stored]) if stored else {}
-        registry, kept = _registry(config), []
-        for file in stored:
-            try:
-                kept.append(_unpickled(records[str(file)], registry)[3])
-            except Exception:  # missing or unreadable: the whole load reads the page again
-                return None
+        kept = _stored_articles(store, config, config_digest, stored)
+        if kept is None:  # missing or unreadable: the whole load reads the page again
+            return None
         self._part = fresh
         articles = [page.article for _file, page in fresh]
         return self._site(config, config_digest, [*articles, *kept]), articles
@@ -180,14 +176,8 @@ class SiteLoader:
         if store is None or config is None:
             return None
         new_spool()  # the last part's goes with it
-        records = store.read(digest, [str(file) for file in files])
-        registry, articles = _registry(config), []
-        for file in files:
-            try:
-                articles.append(_unpickled(records[str(file)], registry)[3])
-            except Exception:
-                return None
-        return self._site(config, digest, articles)
+        articles = _stored_articles(store, config, digest, files)
+        return None if articles is None else self._site(config, digest, articles)
 
     def save_part(self) -> None:
         """Store in the build cache the pages that load_part read again."""
@@ -347,6 +337,18 @@ def _pickled(page: _LoadedPage, config: Config) -> bytes:
 
 def _unpickled(record: bytes, registry: dict) -> tuple:
     return _RegistryUnpickler(record, registry).load()
+
+
+def _stored_articles(store: PageStore, config: Config, digest: bytes, files: list[Path]) -> list[Article] | None:
+    """These pages' articles as the build cache holds them; None when it lacks one or cannot read it."""
+    records = store.read(digest, [str(file) for file in files]) if files else {}
+    registry, articles = _registry(config), []
+    for file in files:
+        try:
+            articles.append(_unpickled(records[str(file)], registry)[3])
+        except Exception:
+            return None
+    return articles
 
 
 def _restore(records: dict[str, bytes], config: Config) -> dict[Path, _LoadedPage]:
