@@ -350,8 +350,8 @@ class Builder:
         apart = self._apart(site, pages) if helper is not None else None
         if apart is not None:  # the helper copies the files and renders articles' own pages, part by part
             parts, pages_of_parts = apart
-            data = [page for page in pages if page.make is not None and page.lists is None]
-            mine = [page for page in pages if page.owner is None and not (page.make is not None and page.lists is None)]
+            data = [page for page in pages if page.site_wide_data]
+            mine = [page for page in pages if page.owner is None and not page.site_wide_data]
             helper.claims.reset(len(parts))
             job = _packed((str(out.root), [(path, str(source)) for path, source in copies.items()], parts))
 
@@ -373,7 +373,7 @@ class Builder:
             results = parallel.split(
                 [*pages, *copies.items()],
                 lambda some: _render_share(env, out, site, some),
-                here=lambda item: isinstance(item, Page) and item.make is not None and item.lists is None,
+                here=lambda item: isinstance(item, Page) and item.site_wide_data,
             )
         problems = [p for result in results for p in result[1]]
         if problems:
@@ -422,14 +422,13 @@ class Builder:
         missed = []
         while (index := claims.first()) is not None:
             targets, needed, related, paths = pickle.loads(parts[index])
-            try:
-                site = self.loader.stored_part([Path(name) for name in targets + needed])
-                by_file = {str(article.file): article for article in site.articles} if site else {}
-                articles = [by_file[name] for name in targets]
-                _link_part(site, articles, related.__getitem__)
-            except Exception:  # not in the cache as this build left it: the main process renders the part
+            site = self.loader.stored_part([Path(name) for name in targets + needed])
+            if site is None:  # not in the cache as this build left it: the main process renders the part
                 missed.append(index)
                 continue
+            by_file = {str(article.file): article for article in site.articles}
+            articles = [by_file[name] for name in targets]
+            _link_part(site, articles, related.__getitem__)
             wanted = set(paths)
             own = [page for article in articles for page in own_pages(site, article) if page.path in wanted]
             found = _render_share(env, out, site, own)

@@ -41,6 +41,11 @@ class Page:
         return self.given
 
     @property
+    def site_wide_data(self) -> bool:
+        """A data file made from every article's share (exports.Pieces): made by the process that keeps them."""
+        return self.make is not None and self.lists is None
+
+    @property
     def maker(self) -> str:
         """What makes the file, by name: its template, or the function that writes it."""
         return self.template or f"{self.make.__module__}.{self.make.__qualname__}"
