@@ -114,7 +114,8 @@ class PageStore:
                     records[path] = record
                 return records
         except sqlite3.OperationalError as err:
-            if "locked" not in str(err):  # locked: the other build process writes; the caller does without
+            # Busy: the other build process writes (past sqlite3's 5 s wait). Not damage: the caller does without.
+            if err.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 self.discard()
             return {}
         except (sqlite3.Error, OSError):

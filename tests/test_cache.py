@@ -202,6 +202,22 @@ def test_a_damaged_cache_is_discarded_and_never_poisons_the_build(project, tmp_p
     assert fresh_build(project).up_to_date, "the cache was not written afresh after the damaged one was dropped"
 
 
+def test_a_page_store_busy_with_a_write_is_not_taken_for_a_damaged_one(project, monkeypatch):
+    # The render helper reads while the main process stores data files' shares: a lock is no damage.
+    fresh_build(project)
+    store = cache.PageStore(project)
+    writer = sqlite3.connect(store.file, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    connect = sqlite3.connect
+    monkeypatch.setattr(cache.sqlite3, "connect", lambda file, **kw: connect(file, timeout=0.05))
+    try:
+        assert store.read(b"any digest") == {}
+        assert store.file.is_file(), "a busy page store was discarded"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def test_a_cache_written_by_other_code_is_not_used(project, monkeypatch):
     fresh_build(project)
     monkeypatch.setattr(cache, "_code_key", lambda: b"another version!")
