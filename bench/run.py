@@ -626,6 +626,7 @@ class Row:
     pages: int = 0
     peak_mb: float = 0.0
     failure: str | None = None
+    written: int = 0  # bytes (the writing floor)
 
     @property
     def median(self) -> float | None:
@@ -647,6 +648,7 @@ class Bench:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.rows: dict[tuple[str, str], Row] = {}
         self.identical: dict[str, str] = {}  # scenario -> "identical (...)" or what differs
+        self.floors: dict[str, Row] = {}  # "engines", "writing" -> their runs (bench/floor.py)
 
     def run_tool(self, tool: Tool) -> None:
         for scenario in [s for s in SCENARIOS if s in self.args.scenarios]:
@@ -737,6 +739,32 @@ class Bench:
                     session.wait_idle(timeout)  # the rest of the rebuild (lists, indexes) ends before the next edit
             finally:
                 row.peak_mb = max(row.peak_mb, session.stop())
+
+    def run_floors(self, ours: Tool) -> None:
+        """The floors (bench/floor.py), timed as the builds are, each run into a folder deleted before it as
+        the cold build's output is: the engines on the corpus, and writing ours' output as it now is."""
+        floor = [sys.executable, str(HERE / "floor.py")]
+        commands = {
+            "engines": [*floor, "engines", str(ours.root / "content")],
+            "writing": [*floor, "write", str(ours.output)],
+        }
+        for name, command in commands.items():
+            row = self.floors[name] = Row(name, "floor")
+            out = self.folder / f"floor-{name}"
+            for run in range(self.args.runs):
+                shutil.rmtree(out, ignore_errors=True)
+                log = self.logs / f"floor-{name}-{run + 1}.log"
+                try:
+                    measured = run_measured([*command, str(out)], self.folder, log, self.args.timeout)
+                except ToolFailed as failed:
+                    row.failure = str(failed)
+                    _say(f"  FAILED: {failed}")
+                    break
+                done = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
+                row.seconds.append(done.get("seconds", measured.seconds))
+                row.pages, row.written = done.get("pages", done.get("files", 0)), done.get("bytes", 0)
+                _say(f"  floor {name}-{run + 1}: {row.seconds[-1]:.3f}s")
+            shutil.rmtree(out, ignore_errors=True)
 
     def _pick(self, run: int, offset: int) -> str:
         """A different article for every run."""
@@ -846,6 +874,43 @@ def table(bench: Bench) -> list[str]:
     if bench.identical:
         lines += ["", "Ours' output against a clean full build of the same inputs (byte for byte):", ""]
         lines += [f"- after {scenario}: {verdict}" for scenario, verdict in bench.identical.items()]
+    return lines
+
+
+def floor_lines(bench: Bench) -> list[str]:
+    """The floors' table, and what they leave of the cold targets' time for the rest of a build."""
+    engines, writing = bench.floors.get("engines"), bench.floors.get("writing")
+    if not engines or not writing:
+        return []
+    what = {
+        "engines": f"{engines.pages} pages, each: front matter parsed (PyYAML's C loader, nothing checked), body "
+        "converted (Python-Markdown as this project configures it), a plain Jinja2 page written; from Python's "
+        "start to exit",
+        "writing": f"ours' output as the last scenario left it, {writing.pages} files and {writing.written / MB:.0f} "
+        "MB, written afresh (the same names and sizes, nothing rendered); from the first file to the last",
+    }
+    lines = [
+        "What any build of this corpus costs at least on this machine with the issue's engines (`bench/floor.py`, "
+        "on both cores, timed as the builds are, each run into a folder deleted just before, as for a cold build):",
+        "",
+        "| floor | median s | runs (s) | what it did |",
+        "|---|---:|---|---|",
+    ]
+    for name, row in bench.floors.items():
+        if row.failure:
+            lines.append(f"| {name} | FAILED | {row.failure.splitlines()[0]} | |")
+            continue
+        lines.append(f"| {name} | {row.median:.3f} | {', '.join(f'{s:.3f}' for s in row.seconds)} | {what[name]} |")
+    if engines.median is None or writing.median is None:
+        return lines
+    both = engines.median + writing.median
+    lines += ["", f"Together: {both:.2f} s."]
+    pelican, hugo = bench.rows.get(("cold", "pelican")), bench.rows.get(("cold", "hugo"))
+    for text, row, factor in [("a third of Pelican's cold build", pelican, 1 / 3), ("1.5x Hugo's", hugo, 1.5)]:
+        if row and row.median:
+            goal = row.median * factor
+            room = f"leaves {goal - both:.2f} s" if goal >= both else f"is {both - goal:.2f} s less than the floors"
+            lines.append(f"- The cold target, {text}: {goal:.2f} s; it {room} for the rest of a build.")
     return lines
 
 
@@ -1026,6 +1091,8 @@ def results_markdown(benches: list[Bench], args: argparse.Namespace, profile: st
     ]
     for bench in benches:
         lines += [f"## Results at N = {bench.n}", "", *table(bench), ""]
+        if bench.floors:
+            lines += [f"## Floors at N = {bench.n}", "", *floor_lines(bench), ""]
     lines += [f"## Targets (N = {largest.n})", "", *target_lines(largest), ""]
     lines += ["## Commands each tool ran", "", "`$WORK` is the work folder of the largest N.", "", "```sh"]
     for name in args.tools:
@@ -1117,7 +1184,13 @@ def main(argv: list[str] | None = None) -> int:
             for tool in tools:
                 _say(f"N = {n}: {tool.name}")
                 bench.run_tool(tool)
+            ours = next((tool for tool in tools if tool.name == "ours"), None)
+            if ours and count_pages(ours.output):  # the writing floor writes ours' output again
+                _say(f"N = {n}: floors")
+                bench.run_floors(ours)
             print(f"\n## N = {n}\n\n" + "\n".join(table(bench)) + "\n", flush=True)
+            if bench.floors:
+                print("\n".join(floor_lines(bench)) + "\n", flush=True)
         if args.profile and "ours" in args.tools:
             _say(f"profiling our cold build at N = {benches[-1].n}")
             profile = profile_cold_build(benches[-1].folder / "ours", benches[-1].folder)

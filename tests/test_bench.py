@@ -52,6 +52,14 @@ def test_runner_times_every_tool_in_every_scenario(tmp_path):
                 assert float(per_second) > 0, row.group(0)
     for scenario in ["nochange", "article", "template", "preview"]:
         assert re.search(rf"^- after {scenario}: (identical|DIFFERS)", report, re.MULTILINE), scenario
+    # The floors under any build of the corpus, timed in the same run, against the cold targets.
+    assert "## Floors at N = 20" in report
+    for floor in ["engines", "writing"]:
+        row = re.search(rf"^\| {floor} \| ([0-9.]+) \| ([0-9., ]+) \| (.+) \|$", report, re.MULTILINE)
+        assert row and float(row.group(1)) > 0 and row.group(2) == row.group(1), floor
+    assert re.search(r"^\| engines \| .* \| 20 pages, each", report, re.MULTILINE)
+    assert len(re.findall(r"^- The cold target, .*: [0-9.]+ s; it (leaves|is) ", report, re.MULTILINE)) == 2
+    assert not (tmp_path / "work" / "n20" / "floor-writing").exists(), "the floors' output is deleted"
     # The same tables go to standard output, with a verdict for every target.
     assert "| cold | hugo |" in done.stdout
     assert len(re.findall(r"^- \[(pass|FAIL)\] ", done.stdout, re.MULTILINE)) == 8
