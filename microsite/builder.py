@@ -94,9 +94,9 @@ class Builder:
 
         `changed` may name the files changed since the last build, as the preview's watcher sees them:
         a kept Builder then looks at those alone rather than stat every file of the site."""
-        # Forked first, while this process is small, to render articles' own pages from the cache should the
-        # build take the whole path (see _apart); let go at once otherwise.
-        self._helper = parallel.Helper(self._render_parts) if self.cache is not None else None
+        # Forked first, while this process is small, to copy the files and render articles' own pages from the
+        # cache should the build take the whole path (see _copying, _apart); let go at once otherwise.
+        self._helper = parallel.Helper(self._render_parts, _copy_files) if self.cache is not None else None
         try:
             return self._build_from(time.perf_counter(), changed)
         finally:
@@ -170,25 +170,31 @@ class Builder:
         self.templates.refresh()
         # A kept Builder wrote the folder itself; a folder replaced since (its marker is new) is built afresh.
         built = self._built if self._built is not None and _same_marker(self.out_dir, self._built) else None
-        pages = site_pages(site)
-        digests = _Digests(site, self.templates)
-        plan = {page.path: digests.page(page) for page in pages}
-        to_render = [page for page in pages if built is None or built.plan.get(page.path) != plan[page.path]]
-
         copies = {**_static_copies(static_dirs), **{urls.capture_text(a.slug): a.capture.path for a in site.articles}}
-        copy_signatures = _plan_copies(copies, plan)
+        # Taken before any copy is made: a file changed while it is copied is copied again by the next build.
+        copy_signatures = {path: signature(source) for path, source in copies.items()}
 
-        self._built = None  # should the build fail half-way, the next one starts afresh
-        if self.cache is not None:
-            self.cache.forget("state")
+        def planned() -> tuple[list[Page], _Digests, dict[str, bytes], list[Page]]:
+            pages = site_pages(site)
+            digests = _Digests(site, self.templates)
+            plan = {page.path: digests.page(page) for page in pages}
+            to_render = [page for page in pages if built is None or built.plan.get(page.path) != plan[page.path]]
+            _plan_copies(copies, copy_signatures, plan)
+            self._built = None  # should the build fail half-way, the next one starts afresh
+            if self.cache is not None:
+                self.cache.forget("state")
+            return pages, digests, plan, to_render
+
         if built is None:
-            with atomic_output(self.out_dir) as out:
-                rendered = self._render_into(out, site, to_render, copies, self._helper)
+            with atomic_output(self.out_dir) as out, self._copying(out, copies) as copying:
+                pages, digests, plan, to_render = planned()
+                rendered = self._render_into(out, site, to_render, {} if copying else copies, self._helper)
                 # Indexed before the swap: a failed index leaves the previous site in place.
                 search_seconds = search.index(out.root) if site.settings.search else None
             written, removed = [*rendered, *copies], []
             files = _signatures(self.out_dir, written)
         else:
+            pages, digests, plan, to_render = planned()
             copied = [path for path in copies if plan[path] is _COPY_AGAIN or built.plan.get(path) != plan[path]]
             # Only paths of the plan are ever removed: Pagefind's files are not in it, so they stay.
             removed = [path for path in built.plan if path not in plan]
@@ -236,6 +242,21 @@ class Builder:
             base_url=site.settings.base_url,
             search_seconds=search_seconds,
         )
+
+    @contextmanager
+    def _copying(self, out: Output, copies: dict[str, Path]):
+        """The helper copies the files into the new output folder from now on, while this process lists the
+        pages (a core otherwise idle); yields whether it does. Should the build fail, it is stopped before the
+        folder goes."""
+        if self._helper is None or not copies:
+            yield False
+            return
+        self._helper.start(_packed((str(out.root), [(path, str(source)) for path, source in copies.items()])))
+        try:
+            yield True
+        except BaseException:
+            self._helper.abandon()
+            raise
 
     def _update_from_cache(self, started: float, changed: set[str]) -> BuildResult | None:
         """After edits that only the edited articles' own pages show (their bodies, comments, captures),
@@ -302,7 +323,8 @@ class Builder:
         """Render the pages and copy the files that changed into the output folder, in place, and keep
         what it then holds (the part of the plan given, the rest as it was)."""
         built = self._built
-        copy_signatures = _plan_copies(copies, plan)
+        copy_signatures = {path: signature(source) for path, source in copies.items()}
+        _plan_copies(copies, copy_signatures, plan)
         copied = [path for path in copies if plan[path] is _COPY_AGAIN or built.plan.get(path) != plan[path]]
         self._built = None  # should the build fail half-way, the next one starts afresh
         if self.cache is not None:
@@ -348,12 +370,13 @@ class Builder:
         env = self.templates.env
         copies = copies or {}
         apart = self._apart(site, pages) if helper is not None else None
-        if apart is not None:  # the helper copies the files and renders articles' own pages, part by part
+        if apart is not None:  # the helper renders articles' own pages, part by part (and copies: _copying)
             parts, pages_of_parts = apart
             data = [page for page in pages if page.site_wide_data]
             mine = [page for page in pages if page.owner is None and not page.site_wide_data]
+            mine += [(path, source) for path, source in copies.items()]  # none when the helper copies them
             helper.claims.reset(len(parts))
-            job = _packed((str(out.root), [(path, str(source)) for path, source in copies.items()], parts))
+            job = _packed((str(out.root), parts))
 
             def here() -> tuple[list[str], list[Problem]]:
                 # The site-wide data files first, and what making them freed given back: 100 MB at 10,000 articles.
@@ -369,12 +392,21 @@ class Builder:
             missed = results[1][2]  # parts the cache lacked (it could not be written): rendered here
             results.append(_render_share(env, out, site, [page for index in missed for page in pages_of_parts[index]]))
         else:
-            # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
-            results = parallel.split(
-                [*pages, *copies.items()],
-                lambda some: _render_share(env, out, site, some),
-                here=lambda item: isinstance(item, Page) and item.site_wide_data,
-            )
+
+            def split() -> list:
+                # The site-wide data files are made here: the articles' shares they leave are kept for the next build.
+                return parallel.split(
+                    [*pages, *copies.items()],
+                    lambda some: _render_share(env, out, site, some),
+                    here=lambda item: isinstance(item, Page) and item.site_wide_data,
+                )
+
+            if helper is not None and helper.started:  # it copies files into `out`: wait for it, no part to give
+                helper.claims.reset(0)
+                mine, theirs = helper.run(_packed((str(out.root), [])), split)
+                results = [*mine, theirs]
+            else:
+                results = split()
         problems = [p for result in results for p in result[1]]
         if problems:
             # One broken template fails every page that uses it: report each place once.
@@ -412,14 +444,13 @@ class Builder:
         return parts, pages_of_parts
 
     def _render_parts(self, job: bytes, claims: parallel.Claims) -> tuple[list[str], list[Problem], list[int]]:
-        """In the helper: the copies, then each part's own pages, rendered from the articles as the cache holds
-        them (the same pages, byte for byte); also the parts the cache lacks, for the main process to render."""
-        root, copies, parts = pickle.loads(job)
+        """In the helper: each part's own pages, rendered from the articles as the cache holds them (the same
+        pages, byte for byte); also the parts the cache lacks, for the main process to render."""
+        root, parts = pickle.loads(job)
         out = Output(Path(root), fresh=True)
         self.templates.refresh()
         env = self.templates.env
-        done, problems = _render_share(env, out, None, copies)
-        missed = []
+        done, problems, missed = [], [], []
         while (index := claims.first()) is not None:
             targets, needed, related, paths = pickle.loads(parts[index])
             site = self.loader.stored_part([Path(name) for name in targets + needed])
@@ -492,6 +523,12 @@ def _claimed_from_the_end(claims: parallel.Claims, pages_of_parts: list[list[Pag
     """The pages of each part this process claims, until none is left."""
     while (index := claims.last()) is not None:
         yield pages_of_parts[index]
+
+
+def _copy_files(job: bytes) -> None:
+    """In the helper, started early (Builder._copying): copy the files (path, source) into the output folder."""
+    root, copies = pickle.loads(job)
+    _render_share(None, Output(Path(root), fresh=True), None, copies)
 
 
 def _render_share(env, out: Output, site: Site | None, some: list) -> tuple[list[str], list[Problem]]:
@@ -688,10 +725,8 @@ def _static_copies(static_dirs: list[Path]) -> dict[str, Path]:
     return copies
 
 
-def _plan_copies(copies: dict[str, Path], plan: dict[str, bytes]) -> dict[str, tuple | None]:
-    """Enter each copy in the plan by its source's signature; return the signatures."""
-    signatures = {}
+def _plan_copies(copies: dict[str, Path], signatures: dict[str, tuple | None], plan: dict[str, bytes]) -> None:
+    """Enter each copy in the plan by its source's signature, taken before it was copied."""
     for path, source in copies.items():
-        now = signatures[path] = signature(source)  # a file written just now may change unseen
+        now = signatures[path]  # a file written just now may change unseen
         plan[path] = repr((str(source), now)).encode() if unchanged(now, now) else _COPY_AGAIN
-    return signatures

@@ -14,7 +14,9 @@ import ctypes
 import multiprocessing
 import os
 import pickle
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -69,10 +71,14 @@ class Helper:
     A child forked once the site is loaded shares the model, and copies most of it as it works: reading
     an object writes its reference count, and its new objects fill the free slots of the model's memory
     pages, each written page held twice from then on. Forked before loading, the helper shares nothing of
-    the model; it is given its work as bytes and reads what it needs from the build cache."""
+    the model; it is given its work as bytes and reads what it needs from the build cache.
 
-    def __init__(self, job: Callable[[bytes, Claims], object]):
-        self.job, self.pid = job, None
+    start(payload) may give it a first piece of work, first(payload), ahead of the job: it does it while
+    this process gets the job ready, on a core that would otherwise wait."""
+
+    def __init__(self, job: Callable[[bytes, Claims], object], first: Callable[[bytes], None] | None = None):
+        self.job, self.first, self.pid = job, first, None
+        self.started = False  # given its first piece of work
         self.claims = Claims()  # made before the fork: both processes share it
         if workers() < 2 or not self.claims.shared:
             return
@@ -81,7 +87,7 @@ class Helper:
         jobs_read, jobs_write = os.pipe()
         results_read, results_write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the helper: wait for the payload, run the job, send the result
+        if pid == 0:  # the helper: do the work it is sent, send the job's result
             global _in_child
             _in_child = True
             os.close(jobs_write)
@@ -89,9 +95,7 @@ class Helper:
             code = 0
             try:
                 with os.fdopen(jobs_read, "rb") as pipe:
-                    payload = pipe.read()
-                if payload:  # nothing: dismissed
-                    _send(results_write, lambda payload: job(payload, self.claims), payload)
+                    self._serve(pipe, results_write)
             except BaseException:
                 code = 1
             finally:
@@ -100,6 +104,42 @@ class Helper:
         os.close(results_write)
         self.pid, self.jobs, self.results = pid, os.fdopen(jobs_write, "wb"), os.fdopen(results_read, "rb")
 
+    def _serve(self, pipe, results_write: int) -> None:
+        """In the helper: the first piece of work if sent, then the job; nothing if dismissed."""
+        # The frames are read as they come, also during the first piece of work: the job is sent meanwhile, and
+        # this process would otherwise wait with it in a full pipe.
+        frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+        def read() -> None:
+            while (frame := _read_frame(pipe)) is not None:
+                frames.put(frame)
+            frames.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
+        failed, frame = None, frames.get()
+        while frame is not None and frame[:1] == _FIRST:
+            try:
+                self.first(frame[1:])
+            except BaseException as err:  # reported as the job's outcome
+                failed = err
+            frame = frames.get()
+        if frame is not None:  # None: dismissed
+            _send(results_write, self._job_after, (failed, frame[1:]))
+
+    def _job_after(self, first_and_payload: tuple[BaseException | None, bytes]):
+        failed, payload = first_and_payload
+        if failed is not None:
+            raise failed
+        return self.job(payload, self.claims)
+
+    def start(self, payload: bytes) -> None:
+        """first(payload), in the helper from now on (or here, at once, without one)."""
+        self.started = True
+        if self.pid is None:
+            self.first(payload)
+            return
+        _write_frame(self.jobs, _FIRST + payload)
+
     def run(self, payload: bytes, here: Callable[[], object]) -> list:
         """[here(), job(payload)], the job run by the helper (or here, after, without one) meanwhile."""
         if self.pid is None:
@@ -107,7 +147,7 @@ class Helper:
         child, self.pid = _Child(self.pid, self.results), None
         try:
             with self.jobs:
-                self.jobs.write(payload)
+                _write_frame(self.jobs, _JOB + payload)
             result = here()
         except BaseException:
             child.abandon()
@@ -115,13 +155,40 @@ class Helper:
         return [result, child.result()]
 
     def dismiss(self) -> None:
-        """Let the helper go without a job (a build that failed or had little to share)."""
+        """Let the helper go without a job (a build that failed or had little to share), once it has done
+        what it was started on."""
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
         self.jobs.close()
         self.results.close()
         os.waitpid(pid, 0)
+
+    def abandon(self) -> None:
+        """Stop the helper now, whatever it is doing (a build that failed while it works in its output)."""
+        if self.pid is None:
+            return
+        child, self.pid = _Child(self.pid, self.results), None
+        child.abandon()
+        with contextlib.suppress(OSError):
+            self.jobs.close()
+
+
+_FIRST, _JOB = b"f", b"j"  # what a frame sent to the helper holds
+
+
+def _write_frame(pipe, frame: bytes) -> None:
+    pipe.write(len(frame).to_bytes(8, "little"))
+    pipe.write(frame)
+    pipe.flush()
+
+
+def _read_frame(pipe) -> bytes | None:
+    """The next frame; None at the end (the pipe closed)."""
+    head = pipe.read(8)
+    if len(head) < 8:
+        return None
+    return pipe.read(int.from_bytes(head, "little"))
 
 
 class Claims:

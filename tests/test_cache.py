@@ -355,6 +355,71 @@ def test_the_helper_and_this_process_claim_every_part_once(two_cores):
     assert theirs == sorted(theirs) and mine == sorted(mine, reverse=True)  # from either end
 
 
+def test_the_helper_does_its_first_work_while_this_process_goes_on_and_sends_the_job(two_cores, tmp_path):
+    # The job is sent while the helper is busy with its first work: bigger than a pipe holds, it must not
+    # keep this process waiting until that work is done.
+    done = tmp_path / "first-done"
+
+    def first(payload: bytes) -> None:
+        time.sleep(0.5)
+        done.write_bytes(payload)
+
+    helper = parallel.Helper(lambda payload, claims: (done.read_bytes(), len(payload)), first)
+    helper.start(b"copied")
+    assert helper.pid is not None and helper.started
+    sent = time.monotonic()
+    here, job = helper.run(b"x" * 4_000_000, lambda: (time.monotonic() - sent, done.exists()))
+    waited, first_was_done = here
+    assert not first_was_done and waited < 0.4, "this process waited for the helper's first work"
+    assert job == (b"copied", 4_000_000), "the job ran before the first work was done"
+
+
+def test_a_failure_in_the_helpers_first_work_is_raised_by_run(two_cores):
+    def first(payload: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    helper = parallel.Helper(lambda payload, claims: "ran", first)
+    helper.start(b"")
+    with pytest.raises(OSError, match="No space left"):
+        helper.run(b"job", lambda: None)
+
+
+def test_the_helper_copies_while_pages_are_listed_and_is_stopped_if_the_build_fails(project, two_cores, monkeypatch):
+    # The helper copies the captures into the new output folder as soon as the site is loaded. A build that
+    # fails meanwhile must stop it before that folder is removed: a copy made after would make it again.
+    from microsite import builder, writer
+
+    copied_by = project / "copied-by"
+    copy = writer.Output.copy
+
+    def slow_copy(self, source, path):
+        if not copied_by.exists():
+            time.sleep(0.3)  # the first copy: long after the main process has moved on
+        with copied_by.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        copy(self, source, path)
+
+    monkeypatch.setattr(writer.Output, "copy", slow_copy)
+    built = fresh_build(project)
+    pids = {int(pid) for pid in copied_by.read_text(encoding="utf-8").split()}
+    assert built.full and len(pids) == 1 and os.getpid() not in pids, "the helper did not make the copies"
+    before = snapshot(project / "_site")
+
+    def failing(site):
+        raise BuildFailed([])
+
+    copied_by.unlink()
+    shutil.rmtree(project / ".cache")  # the whole path, as a cold build
+    names = sorted(p.name for p in project.iterdir())
+    monkeypatch.setattr(builder, "site_pages", failing)
+    with pytest.raises(BuildFailed):
+        fresh_build(project)
+    time.sleep(0.5)  # a helper still running has made its first copy by now
+    left = sorted(p.name for p in project.iterdir() if p.name != cache.FOLDER)  # the load wrote the cache again
+    assert left == names, "the failed build left a folder behind"
+    assert snapshot(project / "_site") == before, "the failed build changed the site"
+
+
 def test_without_shared_memory_a_build_runs_in_one_process(project, tmp_path, two_cores, monkeypatch):
     def no_shared_memory(*args, **kwargs):
         raise OSError("no /dev/shm")
