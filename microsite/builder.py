@@ -374,7 +374,7 @@ class Builder:
             parts, pages_of_parts = apart
             data = [page for page in pages if page.site_wide_data]
             mine = [page for page in pages if page.owner is None and not page.site_wide_data]
-            mine += [(path, source) for path, source in copies.items()]  # none when the helper copies them
+            mine += copies.items()  # none when the helper copies them (_copying)
             helper.claims.reset(len(parts))
             job = _packed((str(out.root), parts))
 
@@ -402,7 +402,6 @@ class Builder:
                 )
 
             if helper is not None and helper.started:  # it copies files into `out`: wait for it, no part to give
-                helper.claims.reset(0)
                 mine, theirs = helper.run(_packed((str(out.root), [])), split)
                 results = [*mine, theirs]
             else:
@@ -447,6 +446,8 @@ class Builder:
         """In the helper: each part's own pages, rendered from the articles as the cache holds them (the same
         pages, byte for byte); also the parts the cache lacks, for the main process to render."""
         root, parts = pickle.loads(job)
+        if not parts:  # started on the copies alone (a small site)
+            return [], [], []
         out = Output(Path(root), fresh=True)
         self.templates.refresh()
         env = self.templates.env

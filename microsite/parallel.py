@@ -77,35 +77,25 @@ class Helper:
     this process gets the job ready, on a core that would otherwise wait."""
 
     def __init__(self, job: Callable[[bytes, Claims], object], first: Callable[[bytes], None] | None = None):
-        self.job, self.first, self.pid = job, first, None
+        self.job, self.first, self.child = job, first, None
         self.started = False  # given its first piece of work
         self.claims = Claims()  # made before the fork: both processes share it
         if workers() < 2 or not self.claims.shared:
             return
-        sys.stdout.flush()
-        sys.stderr.flush()
         jobs_read, jobs_write = os.pipe()
-        results_read, results_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the helper: do the work it is sent, send the job's result
-            global _in_child
-            _in_child = True
-            os.close(jobs_write)
-            os.close(results_read)
-            code = 0
-            try:
-                with os.fdopen(jobs_read, "rb") as pipe:
-                    self._serve(pipe, results_write)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
+        self.child = _fork(self._serve, jobs_read, close=jobs_write)
         os.close(jobs_read)
-        os.close(results_write)
-        self.pid, self.jobs, self.results = pid, os.fdopen(jobs_write, "wb"), os.fdopen(results_read, "rb")
+        self.jobs = os.fdopen(jobs_write, "wb")
 
-    def _serve(self, pipe, results_write: int) -> None:
-        """In the helper: the first piece of work if sent, then the job; nothing if dismissed."""
+    @property
+    def pid(self) -> int | None:
+        """The helper's process; None when the work is done here."""
+        return self.child.pid if self.child else None
+
+    def _serve(self, jobs_read: int):
+        """In the helper: the first piece of work if sent, then the job, whose result it gives; nothing to do
+        when dismissed."""
+        pipe = os.fdopen(jobs_read, "rb")  # left open: the reader below may still be in it when this returns
         # The frames are read as they come, also during the first piece of work: the job is sent meanwhile, and
         # this process would otherwise wait with it in a full pipe.
         frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -123,28 +113,25 @@ class Helper:
             except BaseException as err:  # reported as the job's outcome
                 failed = err
             frame = frames.get()
-        if frame is not None:  # None: dismissed
-            _send(results_write, self._job_after, (failed, frame[1:]))
-
-    def _job_after(self, first_and_payload: tuple[BaseException | None, bytes]):
-        failed, payload = first_and_payload
+        if frame is None:
+            return None  # dismissed: nobody reads the result
         if failed is not None:
             raise failed
-        return self.job(payload, self.claims)
+        return self.job(frame[1:], self.claims)
 
     def start(self, payload: bytes) -> None:
         """first(payload), in the helper from now on (or here, at once, without one)."""
         self.started = True
-        if self.pid is None:
+        if self.child is None:
             self.first(payload)
             return
         _write_frame(self.jobs, _FIRST + payload)
 
     def run(self, payload: bytes, here: Callable[[], object]) -> list:
         """[here(), job(payload)], the job run by the helper (or here, after, without one) meanwhile."""
-        if self.pid is None:
+        if self.child is None:
             return [here(), self.job(payload, self.claims)]
-        child, self.pid = _Child(self.pid, self.results), None
+        child, self.child = self.child, None
         try:
             with self.jobs:
                 _write_frame(self.jobs, _JOB + payload)
@@ -157,18 +144,18 @@ class Helper:
     def dismiss(self) -> None:
         """Let the helper go without a job (a build that failed or had little to share), once it has done
         what it was started on."""
-        if self.pid is None:
+        if self.child is None:
             return
-        pid, self.pid = self.pid, None
+        child, self.child = self.child, None
         self.jobs.close()
-        self.results.close()
-        os.waitpid(pid, 0)
+        child.pipe.close()
+        os.waitpid(child.pid, 0)
 
     def abandon(self) -> None:
         """Stop the helper now, whatever it is doing (a build that failed while it works in its output)."""
-        if self.pid is None:
+        if self.child is None:
             return
-        child, self.pid = _Child(self.pid, self.results), None
+        child, self.child = self.child, None
         child.abandon()
         with contextlib.suppress(OSError):
             self.jobs.close()
@@ -237,8 +224,9 @@ class ChildFailed(Exception):
     """The child's share raised: its traceback, as text."""
 
 
-def _fork(function: Callable[[list], object], items: list) -> _Child:
-    """A child forked now to do function(items)."""
+def _fork(function: Callable, argument, close: int | None = None) -> _Child:
+    """A child forked now to do function(argument); `close`: a file descriptor of this process's the child must
+    not hold (the writing end of a pipe it reads)."""
     sys.stdout.flush()
     sys.stderr.flush()
     read, write = os.pipe()
@@ -247,9 +235,11 @@ def _fork(function: Callable[[list], object], items: list) -> _Child:
         global _in_child
         _in_child = True
         os.close(read)
+        if close is not None:
+            os.close(close)
         code = 0
         try:
-            _send(write, function, items)
+            _send(write, function, argument)
         except BaseException:
             code = 1
         finally:
