@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
+import nh3
 from markdown import inlinepatterns
 from markdown.extensions import smarty
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
@@ -99,12 +101,84 @@ class _DropUnsafeLinks(Treeprocessor):
                     element.set(attribute, "#unsafe-link-removed")
 
 
+# Raw HTML a site lets through (`raw_html: true`) keeps the formatting a researcher writes and nothing
+# active. Ammonia (through nh3) parses the page's HTML as a browser would, so no spelling of a tag, an
+# attribute or an address slips past it, as it would past a filter of our own.
+_HTML_TAGS = {
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp", "var"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "div", "span", "a", "img", "figure", "figcaption", "details", "summary"),
+    *("em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "abbr", "dfn", "cite", "q"),
+    *("time", "data", "bdi", "bdo", "wbr", "ruby", "rt", "rp"),
+    *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
+}
+# Dropped with everything inside them: what they hold is code, styles or another document, never prose.
+_HTML_DROPPED_WITH_CONTENT = {
+    *("script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript"),
+    *("noembed", "noframes", "xmp", "plaintext", "title", "textarea", "select", "svg", "math"),
+}
+_HTML_ATTRIBUTES = {
+    "*": {"title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "code": {"class"},  # fenced code's language-x, checked in _html_attribute
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "details": {"open"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "th": {"colspan", "rowspan", "scope", "headers", "abbr"},
+    "td": {"colspan", "rowspan", "headers"},
+}
+# The one style Python-Markdown writes itself, on aligned table columns. No other style attribute is kept.
+_TABLE_ALIGN = {f"text-align: {side};" for side in ("left", "right", "center")}
+_LANGUAGE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#.-]+$")
+
+
+def _html_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value if _LANGUAGE_CLASS.match(value) else None
+    return value
+
+
+def html_sanitiser() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=_HTML_TAGS,
+        clean_content_tags=_HTML_DROPPED_WITH_CONTENT,
+        attributes=_HTML_ATTRIBUTES,
+        attribute_filter=_html_attribute,
+        tag_attribute_values={"th": {"style": _TABLE_ALIGN}, "td": {"style": _TABLE_ALIGN}},
+        url_schemes={"http", "https", "mailto"},  # relative addresses and #anchors are kept too
+        link_rel=None,  # links keep the attributes written; rel is not one of them
+        strip_comments=True,
+    )
+
+
+class _SanitiseHtml(Postprocessor):
+    """The whole page body, raw HTML put back, through the sanitiser: a tag's two halves may come from
+    different places in the Markdown, so only the joined HTML can be judged."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.cleaner = html_sanitiser()
+
+    def run(self, text: str) -> str:
+        return self.cleaner.clean(text)
+
+
 def markdown_renderer(allow_html: bool = False) -> markdown.Markdown:
-    """Python-Markdown, with raw HTML escaped (shown as text) unless the site opts in."""
+    """Python-Markdown, with raw HTML escaped (shown as text) unless the site opts in; then sanitised."""
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"], output_format="html")
     if not allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+    else:
+        md.postprocessors.register(_SanitiseHtml(md), "sanitise_html", 0)  # after raw HTML is put back
     md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
     # Both inline passes are replaced at the same place in the order.
     md.treeprocessors.register(_PatternsWhereNeeded(md, md.inlinePatterns, _INLINE_NEEDS), "inline", 20)

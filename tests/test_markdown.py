@@ -9,15 +9,18 @@ import markdown
 import pytest
 from conftest import PROJECT
 
-from microsite.reader import _DropUnsafeLinks, markdown_renderer, read_page, render_markdown
+from microsite.reader import _DropUnsafeLinks, _SanitiseHtml, markdown_renderer, read_page, render_markdown
 
 
 def plain_renderer(allow_html: bool = False) -> markdown.Markdown:
-    """The renderer as configured before: Python-Markdown's and smarty's own passes, every pattern on every text."""
+    """The renderer as configured before: Python-Markdown's and smarty's own passes, every pattern on every text
+    (and raw HTML, where allowed, through the same sanitiser)."""
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "smarty"], output_format="html")
     if not allow_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+    else:
+        md.postprocessors.register(_SanitiseHtml(md), "sanitise_html", 0)
     md.treeprocessors.register(_DropUnsafeLinks(md), "drop_unsafe_links", 0)
     return md
 
