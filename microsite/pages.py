@@ -229,9 +229,28 @@ def discovery_pages(site: Site, pages: list[Page]) -> list[Page]:
     found = [Page(urls.ROBOTS, "robots.txt", listed=False)]
     if site.settings.base_url:
         found.append(feed_page(feed_entries(site)))
-        listed = [page.path for page in pages if page.listed and page.path.endswith(".html")]
-        found.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": listed}, lists=None, listed=False))
+        found += sitemap_pages([page.path for page in pages if page.listed and page.path.endswith(".html")])
     return found
+
+
+# The sitemaps protocol's limit for one file: 50,000 addresses. Its other limit, 50 MB, 50,000 of ours never
+# reach: with 25 bytes of markup each, an address would need some 1,000 bytes, and every page is a file whose
+# name a file system keeps under 256 bytes.
+SITEMAP_URLS = 50_000
+
+
+def sitemap_pages(paths: list[str]) -> list[Page]:
+    """sitemap.xml listing every page; past SITEMAP_URLS pages, numbered sitemaps of SITEMAP_URLS pages each
+    (the last holds the rest), in order, and sitemap.xml an index of them, which robots.txt names either way."""
+    if len(paths) <= SITEMAP_URLS:  # below the limit, the one file it always was
+        return [Page(urls.SITEMAP, "sitemap.xml", {"paths": paths}, lists=None, listed=False)]
+    runs = [paths[start : start + SITEMAP_URLS] for start in range(0, len(paths), SITEMAP_URLS)]
+    parts = [
+        Page(urls.sitemap_part(number), "sitemap.xml", {"paths": run}, lists=None, listed=False)
+        for number, run in enumerate(runs, start=1)
+    ]
+    index = {"sitemaps": [part.path for part in parts]}
+    return [Page(urls.SITEMAP, "sitemapindex.xml", index, lists=None, listed=False), *parts]
 
 
 def data_pages(site: Site) -> list[Page]:

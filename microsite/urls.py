@@ -65,6 +65,12 @@ def story(story_id: str) -> str:
     return f"stories/{story_id}.html"
 
 
+# A sitemap too big for one file (microsite/pages.py): SITEMAP indexes these, which sit beside it at the site's
+# root, as a sitemap may list only addresses at or below its own folder.
+def sitemap_part(number: int) -> str:
+    return f"sitemap-{number}.xml"
+
+
 # A big page's parts (microsite/paging.py): a year, or a run of months of one, of the timeline or of one page.
 # A slug has no dot, so `huawei.2017` names no other page; and a part beside its landing links like it.
 def timeline_part(part_slug: str) -> str:
