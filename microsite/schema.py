@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import Strict as PydanticStrict
 
 from .dates import PartialDate
 from .text import SLUG_PATTERN
+from .yamlfile import Written, WrittenBool, written_text
 
 CLAIM_STATUSES = ("reported", "rumour", "forecast", "confirmed", "denied", "opinion")
 STANCES = ("agrees", "disagrees", "sceptical", "mixed", "neutral", "informative", "off-topic", "humour")
@@ -23,10 +25,18 @@ ANONYMOUS = "anonymous"
 
 
 def _number_to_text(value: object) -> object:
-    # YAML reads `id: 9` or `title: 1984` as numbers; they are meant as text.
+    # YAML reads `id: 012`, `title: 1984` or `name: True` as a number or true; in a text field they are
+    # meant as text, kept as written. (Numbers made elsewhere than in YAML, as in tests, are written out.)
+    if isinstance(value, Written):
+        return value.text
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+def _flag(value: object) -> object:
+    # Only YAML's true and false: `yes`, `on` or "1" are text, and refused here rather than guessed.
+    return value.value if isinstance(value, WrittenBool) else value
 
 
 def _strip(value: object) -> object:
@@ -38,9 +48,9 @@ def _date(value: object) -> PartialDate | None:
         return None
     if isinstance(value, PartialDate):
         return value
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    if isinstance(value, (bool, WrittenBool)) or not isinstance(value, (str, int)):
         raise ValueError("a date must be written YYYY, YYYY-MM or YYYY-MM-DD")
-    return PartialDate.parse(value)
+    return PartialDate.parse(written_text(value))
 
 
 def _url(value: object) -> object:
@@ -55,6 +65,8 @@ Slug = Annotated[str, BeforeValidator(_number_to_text), Field(pattern=SLUG_PATTE
 DateField = Annotated[PartialDate | None, BeforeValidator(_date)]
 Url = Annotated[str | None, BeforeValidator(_url)]
 Names = list[Text]
+Flag = Annotated[bool, BeforeValidator(_flag), PydanticStrict()]
+Count = Annotated[int, PydanticStrict()]  # digits only: "1_000", 1e3 or 0x1F are refused, not read as numbers
 
 
 class Strict(BaseModel):
@@ -90,9 +102,9 @@ class SiteFile(Strict):
     description: Text
     base_url: Url = None
     language: Text = "en"
-    build_drafts: bool = True  # drafts are built, marked as drafts; false leaves them out of the site
-    search: bool = True  # a Pagefind full-text index, a search page and a search box; false leaves all three out
-    raw_html: bool = False  # HTML typed into a page's Markdown body is shown as text unless this is true
+    build_drafts: Flag = True  # drafts are built, marked as drafts; false leaves them out of the site
+    search: Flag = True  # a Pagefind full-text index, a search page and a search box; false leaves all three out
+    raw_html: Flag = False  # HTML typed into a page's Markdown body is shown as text unless this is true
     companies: list[CompanyEntry]
     sources: list[SourceEntry]
     stories: list[StoryEntry] = []  # titles and summaries for `story` keys; optional
@@ -132,8 +144,8 @@ class CommentEntry(Strict):
     text: Text
     quoting: OptionalText = None
     stance: Literal[STANCES]
-    votes: int | None = None
-    posts: int | None = None
+    votes: Count | None = None
+    posts: Count | None = None
     member_since: OptionalText = None
     age: OptionalText = None
 
@@ -150,7 +162,7 @@ class FrontMatter(Strict):
     date_note: Text
     url: Url = None
     seed: Text
-    draft: bool = False
+    draft: Flag = False
     story: Slug | None = None
     companies: Names = []
     sources: list[SourceRef] = []

@@ -1,5 +1,12 @@
-"""YAML loading with the two things PyYAML does not give for free:
-duplicate keys are errors, and any key path can be traced back to its line.
+"""YAML loading with what PyYAML does not give for free: scalars read as YAML 1.2 reads
+them, duplicate keys as errors, and any key path traced back to its line.
+
+PyYAML follows YAML 1.1, where `NO` (Norway) is false, `on` and `y` are true, `012` is
+the octal 10, `0x1F`, `1_000` and `1:20` (sexagesimal) are numbers. Here only YAML 1.2's
+core schema turns plain text into something else: `true`/`false` (any case YAML 1.2
+allows), `null`/`~`/nothing, decimal integers and plain decimal floats. Every other
+plain scalar is text. A true, false or number keeps the text it was written as, so a
+field that expects text gets `012`, `1.50` or `True`, not 12, 1.5 or true.
 
 Dates are *not* converted by YAML: `published: 2017-12-08` stays a string, so the
 date module owns every date rule (precision, impossible dates) in one place.
@@ -7,6 +14,7 @@ date module owns every date rule (precision, impossible dates) in one place.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,14 +24,92 @@ from .errors import Problem, field_path
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
+_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_KEPT_FROM_PYYAML = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")  # the same in 1.1 and 1.2
+# YAML 1.2's core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution), but .inf and .nan, which
+# no field here means: they stay text. An integer is tried before a float.
+_CORE = (
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^[-+]?[0-9]+$"), "-+0123456789"),
+    (_FLOAT, re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"), "-+.0123456789"),
+)
+
+
+def _core_resolvers() -> dict:
+    resolvers: dict = {}
+    for first, pairs in _Base.yaml_implicit_resolvers.items():
+        kept = [(tag, regexp) for tag, regexp in pairs if tag in _KEPT_FROM_PYYAML]
+        if kept:
+            resolvers[first] = kept
+    for tag, regexp, firsts in _CORE:
+        for first in firsts:
+            resolvers.setdefault(first, []).append((tag, regexp))
+    return resolvers
+
+
+class Written:
+    """What YAML reads as a number or true/false, with the text it was written as (for text fields)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class WrittenInt(Written, int):
+    pass
+
+
+class WrittenFloat(Written, float):
+    pass
+
+
+class WrittenBool(Written):
+    """true or false (bool cannot be subclassed); the schema's flags unwrap it, other types refuse it."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: bool, text: str):
+        self.value, self.text = value, text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, WrittenBool) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def written_text(value: object) -> object:
+    """The text a scalar was written as, where YAML read it as a number or true/false; else the value."""
+    return value.text if isinstance(value, Written) else value
+
 
 class StrictLoader(_Base):
-    """SafeLoader without timestamp conversion and with duplicate-key detection."""
+    """SafeLoader with YAML 1.2's core scalars, no timestamp conversion, and duplicate-key detection."""
 
-    yaml_implicit_resolvers: ClassVar[dict] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _Base.yaml_implicit_resolvers.items()
-    }
+    yaml_implicit_resolvers: ClassVar[dict] = _core_resolvers()
+
+    def _written(self, node, kind, read):
+        text = self.construct_scalar(node)
+        try:
+            return kind(read(text), text) if kind is WrittenBool else _with_text(kind(read(text)), text)
+        except ValueError:  # only an explicit tag (`!!int 0x1F`) gets here: the resolvers match the rest
+            what = _KIND_NAMES[kind]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"`{text}` is not {what} as YAML 1.2 writes it", node.start_mark
+            ) from None
+
+    def construct_bool(self, node):
+        return self._written(node, WrittenBool, _bool)
+
+    def construct_int(self, node):
+        return self._written(node, WrittenInt, lambda text: int(text, 10))
+
+    def construct_float(self, node):
+        return self._written(node, WrittenFloat, _float)
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -39,6 +125,29 @@ class StrictLoader(_Base):
                 raise DuplicateKey(key, seen[key], key_node.start_mark)
             seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
+
+
+def _with_text(number, text: str):
+    number.text = text
+    return number
+
+
+def _bool(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ValueError(text)
+    return text.lower() == "true"
+
+
+def _float(text: str) -> float:
+    if not _CORE[2][1].match(text):  # float() would also take "inf", "nan" and "1_0"
+        raise ValueError(text)
+    return float(text)
+
+
+_KIND_NAMES = {WrittenBool: "true or false", WrittenInt: "a whole number", WrittenFloat: "a number"}
+StrictLoader.add_constructor(_BOOL, StrictLoader.construct_bool)
+StrictLoader.add_constructor(_INT, StrictLoader.construct_int)
+StrictLoader.add_constructor(_FLOAT, StrictLoader.construct_float)
 
 
 class DuplicateKey(yaml.YAMLError):
