@@ -31,10 +31,19 @@ def in_child() -> bool:
 
 
 def workers() -> int:
-    """How many processes share a big job: at most two, one per core."""
-    if not hasattr(os, "fork") or os.environ.get("MICROSITE_NO_FORK"):
+    """How many processes share a big job: at most two, one per core; one while other threads run.
+
+    A child forked beside running threads (the preview's web server and file watcher) inherits every lock
+    as it was at that instant, and one that another thread held then stays held in the child for ever
+    (Python 3.12 warns of it). So a build forks only from a process with no other thread: `build`, and
+    the preview's first build, made before its threads start; the preview's rebuilds run in one process."""
+    if not hasattr(os, "fork") or os.environ.get("MICROSITE_NO_FORK") or other_threads_run():
         return 1
     return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def other_threads_run() -> bool:
+    return threading.active_count() > 1
 
 
 def split(items: list, function: Callable[[list], object], here: Callable[[object], bool] | None = None) -> list:

@@ -241,8 +241,12 @@ def test_the_cache_stays_out_of_the_users_commits(project):
 
 @pytest.fixture
 def two_cores(monkeypatch):
-    """Fork for the small test site too, as a big site does."""
+    """Fork for the small test site too, as a big site does.
+
+    A build forks only when no other thread runs. Once the browser tests have run, this process keeps
+    Playwright's idle asyncio threads, which hold no lock a build takes: these tests fork beside them."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "other_threads_run", lambda: False)
     if parallel.workers() < 2:
         pytest.skip("this machine has one core or no fork: builds run in one process")
 
@@ -504,3 +508,36 @@ def test_a_builder_that_found_nothing_changed_renders_a_later_body_edit_from_the
         "articles/huawei-third-party-phones-monica.html",
         "captures/huawei-third-party-phones-monica.html",
     ]
+
+
+def test_a_build_beside_running_threads_runs_in_one_process(project, tmp_path, monkeypatch):
+    # As the preview's rebuilds do, beside its web server and watcher: a fork there could inherit a held lock.
+    import os
+    import threading
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    already = threading.active_count()  # pytest's own (the browser tests leave idle ones)
+    forks = []
+    real_fork = os.fork
+
+    def fork():
+        forks.append(threading.active_count())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait, daemon=True)
+    beside.start()
+    try:
+        Builder(project, tmp_path / "out").build()
+        Builder(project, tmp_path / "out").build()  # the cached path, which starts the helper
+    finally:
+        stop.set()
+        beside.join()
+    assert forks == []
+    # With no thread but those pytest had, it forks (on a machine of two cores): the check above could fail.
+    monkeypatch.setattr(parallel, "other_threads_run", lambda: threading.active_count() > already)
+    if parallel.workers() > 1:
+        Builder(project, tmp_path / "alone").build()
+        Builder(project, tmp_path / "alone").build()
+        assert forks and all(count == already for count in forks)

@@ -51,14 +51,15 @@ def wait_for(predicate, seconds: float = 15.0):
 class Served:
     """A running `serve` on a copy of the project's site, with what it printed so far."""
 
-    def __init__(self, root: Path, *extra: str):
+    def __init__(self, root: Path, *extra: str, python: tuple[str, ...] = ()):
         self.root = root
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.out: list[str] = []
         self.err: list[str] = []
+        command = [str(PROJECT / "build.py"), "--site", str(root), "serve", "--port", str(self.port), *extra]
         self.process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "build.py"), "--site", str(root), "serve", "--port", str(self.port), *extra],
+            [sys.executable, *python, *command],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -318,3 +319,53 @@ def test_a_burst_of_concurrent_requests_is_answered_without_error(served):
     wrong = [(path, status) for path, status in answers if status != expected[path]]
     assert wrong == [], f"{len(wrong)} of 2000 requests answered wrongly, such as {wrong[:5]}"
     assert served.process.poll() is None
+
+
+# Python 3.12 and later warn when a process forks while other threads run: the child gets a copy of every
+# lock as it was, and one held by another thread then stays held for ever. This makes 3.11 warn the same.
+FORK_WARNS_WITH_THREADS = """
+import os, runpy, sys, threading, warnings
+real_fork = os.fork
+def fork():
+    if threading.active_count() > 1:
+        warnings.warn(
+            "This process is multi-threaded, use of fork() may lead to deadlocks in the child.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    return real_fork()
+os.fork = fork
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def test_the_preview_never_forks_while_its_threads_run(tmp_path):
+    # The preview's web server and watcher run in threads; its rebuilds must not fork beside them, under
+    # -W error::DeprecationWarning, through a hundred saves as fast as an editor makes them.
+    root = copy_of_the_site(tmp_path / "site")
+    (root / "templates").mkdir()
+    template = shutil.copy(PROJECT / "templates/base.html", root / "templates/base.html")  # the site's own
+    served = Served(root, python=("-W", "error::DeprecationWarning", "-c", FORK_WARNS_WITH_THREADS))
+    try:
+        assert wait_for(lambda: served.get("index.html")[0] == 200), "the server did not start: " + "".join(served.err)
+        path = served.root / PAGE
+        good = path.read_text(encoding="utf-8")
+        for number in range(100):
+            path.write_text(good.replace("\ntitle: ", f"\ntitle: Save {number}, ", 1), encoding="utf-8")
+            time.sleep(0.005)
+        assert wait_for(lambda: "Save 99, " in served.get(ARTICLE)[1], 60), "".join(served.out[-5:] + served.err[-5:])
+        # Every page uses it: the largest rebuild a save can ask for.
+        template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+        path.write_text(good.replace("\ntitle: ", "\ntitle: The last save, ", 1), encoding="utf-8")
+
+        def last_state_served() -> bool:
+            return "The last save, " in served.get(ARTICLE)[1] and "<!-- edited -->" in served.get("index.html")[1]
+
+        assert wait_for(last_state_served, 60), "".join(served.out[-5:] + served.err[-5:])
+        assert served.rebuilds() >= 2
+    finally:
+        code, err = served.stop()
+    assert code == 0, err
+    assert "multi-threaded" not in err and "DeprecationWarning" not in err and "Traceback" not in err, err
+    assert "unexpected error" not in err, err
