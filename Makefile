@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build deploy check test lint format clean bench
+.PHONY: serve build deploy check test lint format clean bench ingest-score
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ check: $(STAMP)
 # about 40 minutes at the default N = 1,000 and 10,000. BENCH_ARGS="--sizes 200 --runs 1" for a quick look.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Runs ingest on every capture a gold file lists, scores the drafts against it and writes
+# bench/INGEST.md (bench/README.md, "Scoring ingest"). GOLD=... scores another gold file.
+GOLD ?= ../shared/ingest-dev/gold.yaml
+ingest-score: $(STAMP)
+	$(BIN)/python bench/ingest_score.py $(GOLD)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
