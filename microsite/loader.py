@@ -682,7 +682,10 @@ def _mismatch_hint(normalised: NormalisedText, passage: str) -> str:
         else:
             high = middle - 1
     if low < 12:
-        return "copy the passage from the capture exactly; only white space, typographic quotes and dashes may differ"
+        return (
+            "copy the passage from the capture exactly; only white space, typographic quotes, dashes, "
+            "invisible characters (soft hyphens, zero-width spaces) and how accents are encoded may differ"
+        )
     return (
         f"the first {low} characters match, up to “…{needle[max(0, low - 30) : low]}”; "
         f"the capture differs from there: compare “{needle[low : low + 30]}…” with it"
