@@ -10,7 +10,18 @@ capture's own lines. Whatever it had to guess is said in `uncertain`, for the re
 Each layout it knows has its own reader (PhoneArena's numbered handles, MacRumors'
 avatar-and-rating blocks, WordPress "NAME says:", Slashdot-like "Score:" threads);
 `find_comments` runs them all, keeps the one that explains the most comments and only
-then falls back to a generic reading of the blocks under a "Comments" header.
+then falls back to the generic readers, which know no site:
+
+- by the head each comment opens with, whatever the site: a handle and an age or date on
+  one line ("name • 2 hours ago", "name on June 20, 2018 | parent"), or a handle (with a
+  badge, or the handle it answers) stacked over a date or the poster's counters
+  ("Posts: 412"). The longest run of heads of one kind, unbroken by a footer or another
+  header, is the section; where every other block closes with buttons or votes ("Reply",
+  "14 Likes") the last one ends with its own, so the page's footer stays out. Replies come
+  from what the page shows: "→ name", a handle under the name, "Replying to name",
+  "name wrote:"/"name said:" quotations, "Re: title", a "parent" link, indentation;
+  heads inside quoted text are never read as heads.
+- failing that, blocks under a "Comments" header split on buttons or blank lines.
 """
 
 from __future__ import annotations
@@ -42,7 +53,7 @@ class FoundComment:
 class CommentsFound:
     start: int  # index of the section's header, or of the first comment; len(lines) when there are none
     end: int  # index just after the comments' last line: footers ("Latest Stories") are not part of them
-    shape: str  # "numbered-handles", "avatar-rating", "wordpress", "forum-score", "generic" or "none"
+    shape: str  # "numbered-handles", "avatar-rating", "wordpress", "forum-score", "generic" (any site) or "none"
     comments: list[FoundComment]
     uncertain: list[str]  # short notes for the researcher on what was guessed
 
@@ -72,13 +83,13 @@ _ACTION = (
     r"|permalink|parent|edit|delete|upvote|downvote|vote up|vote down|(?:show|hide|view) replies"
     r"|(?:show|view) \d+ (?:more )?repl(?:y|ies)|\d+ more repl(?:y|ies)|view all|view more|show more|see more"
     r"|translate|collapse|expand|twitter|facebook|email|moderate|cancel reply|\d+ ?(?:repl(?:y|ies)|likes?)"
-    r"|\d+ ?[smhdwy]|\d+|[↑↓▲▼]"
+    r"|\d+ ?[smhdwy]|[+-]?\d+|#\d+|[↑↓▲▼△▽›‹]|\[[–-]\]|upvotes?|downvotes?"
 )
-_ACTION_TOKEN = rf"\(?\s*(?:{_ACTION})\s*\)?"
+_ACTION_TOKEN = rf"\(?\s*(?:{_ACTION})(?:\s+icon)?\s*\)?"
 _NOISE = re.compile(
     rf"^[\[\(\s]*{_ACTION_TOKEN}(?:[\s·|•/,\-\[\]()]*{_ACTION_TOKEN})*[\s\])]*$"
     r"|^(?:your comment is awaiting moderation\.?|sort by\b.*|threshold\b.*|display options"
-    r"|(?:«\s*)?(?:older|newer) comments(?:\s*»)?)$",
+    r"|(?:«\s*)?(?:older|newer) comments(?:\s*»)?|[\w ]{1,30}\s?\*)$",
     re.IGNORECASE,
 )
 
@@ -91,6 +102,7 @@ _FOOTER = re.compile(
     r"|leave a (?:reply|comment)(?: cancel reply)?|post a comment|add (?:a|your) comment|write a comment"
     r"|(?:log ?in|sign ?in|register)(?: or (?:sign up|register))? to (?:comment|post|reply)\b.*"
     r"|want to comment\?.*|comments are closed\.?|post navigation|share this (?:article|story|post)"
+    r"|(?:subscribe|sign up) (?:to|for) (?:our|the) .*newsletter|you must (?:log ?in|sign ?in|register)\b.*"
     r"|previous article|next article|back to top|post comment|submit comment|advertisement"
     r"|(?:\w+ )?top deals|total (?:reader )?comments:? \d+"
     r")[\])>»\s.!]*$"
@@ -101,24 +113,31 @@ _FOOTER = re.compile(
 # Headers that open a comment section ("Top Rated Comments", "12 Comments", "5 thoughts on “...”").
 _HEADER = re.compile(
     r"^(?:top rated comments|top comments|(?:reader|user|readers'?|visitor) comments|comments?|discussion"
-    r"|join the discussion|conversation|responses|comments \(\d+\)|what do you think\?"
-    r"|(?:\d+|no|one) (?:comments?|responses?|replies|reactions|thoughts?)(?: (?:on|to) .+)?)\s*:?$",
+    r"|join the discussion(?:…|\.\.\.)?|conversation|responses|comments \(\d+\)|what do you think\?"
+    r"|(?:[\d,.]+k?|no|one) (?:comments?|responses?|replies|reactions|thoughts?)(?: (?:on|to) .+| sorted by)?)\s*:?$",
     re.IGNORECASE,
 )
 
 # --- When a comment was written, as the site shows it ---------------------------------------
 
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,? )?"
-_CLOCK = r"(?:,?\s*(?:at|@|-)?\s*@?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?"
+_CLOCK = (
+    r"(?:,?\s*(?:at|@|-)?\s*@?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?"
+    r"|(?-i:\s+[A-Z]{2,4}))?)?"
+)
 _DAY_DATE = (
-    rf"{_WEEKDAY}(?:{MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}(?:st|nd|rd|th)? {MONTH},? \d{{4}}"
+    rf"{_WEEKDAY}(?:{MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? (?:\d{{4}}|'\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)? {MONTH},? \d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|yesterday|today)"
 )
 _RELATIVE = (
-    r"(?:about |over |almost )?(?:\d+|an?|one) (?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s? ago"
+    r"(?:about |over |almost )?(?:\d+|an?|one) ?(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|h|days?|d|weeks?|wks?|w"
+    r"|months?|mos?|years?|yrs?|y)\.? ago"
     r"|just now"
 )
-_WHEN = re.compile(rf"^(?:{_RELATIVE}|{_DAY_DATE}{_CLOCK})$", re.IGNORECASE)
+_EDITED = r"(?:\s*[(•·]?\s*edited\)?)?"  # "2 hours ago (edited)"
+_WHEN_TEXT = rf"(?:{_RELATIVE}|{_DAY_DATE}{_CLOCK}){_EDITED}"
+_WHEN = re.compile(rf"^{_WHEN_TEXT}$", re.IGNORECASE)
 
 # --- The shapes' own lines ------------------------------------------------------------------
 
@@ -152,7 +171,6 @@ _MARKED_QUOTE = re.compile(r"^>\s?")
 _AT_NAME = re.compile(r"^@(?P<rest>\S.*)$")
 _HANDLE = re.compile(r"^[^\s].{0,39}$")
 _INITIAL_END = re.compile(r"\b(?:[A-Z]|Jr|Sr|Dr)\.$")  # "Marta K." is a name, "Yes." is not
-_TAG = re.compile(r"^[A-Za-z0-9]{2,4}$")  # GSMArena's three-letter location code under the name
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…)$")
 
 _MIN_QUOTE = 20  # shorter repeated openings ("I agree.") are too likely to be chance
@@ -649,23 +667,332 @@ def _forum_parent(
     return same[-1].id
 
 
-# --- Shape 5: generic blocks under a "Comments" header ---------------------------------------
+# --- Shape 5: any site's comments, split by the head each one opens with ---------------------
+
+# One line: "rgl168 • 2 hours ago", "Ali F. → KrispyInTO • an hour ago",
+# "kestrel_dev on June 20, 2018 | parent | next [–]".
+_INLINE_HEAD = re.compile(
+    rf"^(?P<author>[^\s•·|→>][^•·|→]{{0,39}}?)(?:\s*(?:→|->|►|▸)\s*(?P<parent>[^\s•·|][^•·|]{{0,39}}?))?"
+    rf"(?:\s*[•·|]\s*|\s+[-–—]\s+|\s+on\s+)(?P<when>{_WHEN_TEXT})(?P<tail>(?:\s*[|•·]\s*[^|•·]{{1,24}})*)$",
+    re.IGNORECASE,
+)
+# One word, perhaps a flair, and the date last: "u/handle Phone owner Oct 18 '22".
+_FLAIR_HEAD = re.compile(
+    rf"^(?P<author>[@\w][\w.\-/@]{{1,39}})\s+(?:.{{1,100}}?\s+)?(?P<when>{_WHEN_TEXT})$", re.IGNORECASE
+)
+# A member's counters under the name, as forums show them: "Posts: 412 +301", "Joined: May 2015".
+_MEMBER_STATS = re.compile(
+    r"^(?:posts|messages|reputation|karma|reaction score|joined|member since)\s*:\s*(?P<count>\d[\d,]*)?.*$",
+    re.IGNORECASE,
+)
+# Words of bylines and captions ("53 points by ..."), never in a reader's handle.
+_NOT_HANDLE = re.compile(
+    r"^(?:posted|published|updated|edited|from|via|source|photo|image|credit)\b|\bby\b", re.IGNORECASE
+)
+_REPLYING = re.compile(r"^(?:replying to|in reply to|in response to)\s+@?(?P<author>\S.{0,39}?)\.?$", re.IGNORECASE)
+_WROTE = re.compile(r"^(?P<author>\S.{0,39}?)\s+(?:wrote|said)\s*:$", re.IGNORECASE)
+_QUOTE_END = re.compile(r"^click to (?:expand|show)\.*$", re.IGNORECASE)
+_AVATAR_INITIAL = re.compile(r"^(?:avatar|\w)$", re.IGNORECASE)  # "B" above "BlackFalcon"
+_COMMENT_TALK = re.compile(r"\b(?:comments?|discussion|repl(?:y|ies))\b", re.IGNORECASE)
+
+_MAX_STACK = 3  # name, badge and the handle replied to: a taller pile of short lines is a menu
+_PROSE_WORDS = 12  # a line this long before the first head is article text, not a title or menu
+_MAX_ABOVE = 16  # lines of sort, login and count controls between a header and the first comment
+
+
+@dataclass
+class _Head:
+    first: int  # the head's top line
+    anchor: int  # its date or counters line: the comment's words follow it
+    kind: str  # "inline", "dated" or "counters": one section's heads are of one kind
+    author: str
+    below: list[str]  # lines under the name: a badge, or the handle this comment answers
+    parent: str | None = None  # "→ name"
+    when: str | None = None
+    tail: str = ""  # the links after the date: "| parent | next [–]"
+    posts: int | None = None
+    indent: int = 0  # spaces or tabs before the head: a deeper one answers the shallower one above
+
+
+def _read_repeated_heads(lines: list[str]) -> _Reading | None:
+    """Comments found by the head that each of them opens with, whatever the site: a handle
+    and an age or date on one line, or a handle (a badge, the handle answered) over a date
+    or the poster's counters. The longest run of heads of one kind, not broken by a footer,
+    is the section; a lone head counts only under a comments header."""
+    quoted = _quoted_lines(lines)
+    found = [head for at in range(len(lines)) if at not in quoted and (head := _head_at(lines, at))]
+    heads = _section_heads(lines, [head for head in found if not quoted & set(range(head.first, head.anchor))])
+    if not heads:
+        return None
+    header = _header_above(lines, heads[0].first)
+    reading = _Reading("generic", [], heads[0].first if header is None else header, heads[0].first)
+    stops = _head_body_stops(lines, heads, quoted)
+    if _opening_post(lines, heads, stops):
+        reading.uncertain.append(
+            f"the first post, by {heads[0].author}, holds the article itself (a thread's opening post): not a comment"
+        )
+        heads, stops = heads[1:], stops[1:]
+        reading.first = heads[0].first
+    for index, (head, stop) in enumerate(zip(heads, stops, strict=True)):
+        reading.comments.append(_head_comment(lines, head, stop, f"c{index + 1}", reading))
+        reading.end = _block_end(lines, head.first, stop)
+    _link_re_subjects(reading.comments, reading.uncertain)
+    _link_indented(heads, reading.comments)
+    reading.uncertain.append(
+        f"the comment layout was guessed: {len(heads)} blocks that each open with a name and a date or counters"
+    )
+    return reading
+
+
+def _quoted_lines(lines: list[str]) -> set[int]:
+    """Lines of quoted text ("> ...", or "name wrote:" up to "Click to expand..."): a name and a
+    date in a quotation are the quoted comment's, not a new comment's head."""
+    quoted = {at for at, line in enumerate(lines) if line.strip().startswith(">")}
+    for at, line in enumerate(lines):
+        if _WROTE.match(line.strip()):
+            end = next((k for k in range(at + 1, min(len(lines), at + 30)) if _QUOTE_END.match(lines[k].strip())), at)
+            quoted.update(range(at + 1, end))
+    return quoted
+
+
+def _link_indented(heads: list[_Head], comments: list[FoundComment]) -> None:
+    """Where heads are indented, a comment indented deeper than the one above answers the
+    nearest comment above it that is indented less."""
+    for index, comment in enumerate(comments):
+        if comment.reply_to is None and heads[index].indent > 0:
+            parent = next((k for k in range(index - 1, -1, -1) if heads[k].indent < heads[index].indent), None)
+            comment.reply_to = comments[parent].id if parent is not None else None
+
+
+def _opening_post(lines: list[str], heads: list[_Head], stops: list[int]) -> bool:
+    """Whether the first block is the article: a forum thread opens with it, so no prose comes
+    before the first head, and it is longer than all the replies together."""
+    if len(heads) < 2 or any(len(line.split()) >= _PROSE_WORDS for line in lines[: heads[0].first]):
+        return False
+    sizes = [len(" ".join(lines[head.anchor + 1 : stop])) for head, stop in zip(heads, stops, strict=True)]
+    return sizes[0] > 2 * sum(sizes[1:])
+
+
+def _is_handle(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        _looks_like_handle(stripped)
+        and not _NOT_HANDLE.search(stripped)
+        and not _MEMBER_STATS.match(stripped)
+        and not stripped.startswith(">")
+    )
+
+
+def _head_at(lines: list[str], at: int) -> _Head | None:
+    head = _head_of_line(lines, at)
+    if head is not None:
+        shown = lines[head.first].expandtabs(4)
+        head.indent = len(shown) - len(shown.lstrip())
+    return head
+
+
+def _head_of_line(lines: list[str], at: int) -> _Head | None:
+    line = lines[at].strip()
+    if not line or _is_when(line):
+        return _stacked_head(lines, at) if line else None
+    match = _INLINE_HEAD.match(line) or _FLAIR_HEAD.match(line)
+    parent = match.groupdict().get("parent") if match else None
+    if match and _is_handle(match["author"]) and (parent is None or _is_handle(parent)):
+        tail = match.groupdict().get("tail") or ""
+        return _Head(at, at, "inline", match["author"].strip(), [], parent and parent.strip(), match["when"], tail)
+    return _stacked_head(lines, at) if _MEMBER_STATS.match(line) else None
+
+
+def _stacked_head(lines: list[str], anchor: int) -> _Head | None:
+    """A date or counters line with the name right above it (one blank line may part them)."""
+    at = anchor - 1
+    if at >= 0 and _blank(lines[at]):
+        at -= 1
+    stack: list[int] = []
+    while at >= 0 and _is_handle(lines[at]) and not _is_header(lines[at]):
+        stack.insert(0, at)
+        at -= 1
+    if not stack or len(stack) > _MAX_STACK:
+        return None
+    names = [lines[i].strip() for i in stack]
+    if len(names) > 1 and _AVATAR_INITIAL.match(names[0]) and (len(names[0]) > 1 or _same_initial(names)):
+        names = names[1:]
+    stats = _MEMBER_STATS.match(lines[anchor].strip())
+    kind = "counters" if stats else "dated"
+    head = _Head(stack[0], anchor, kind, names[0], names[1:], when=None if stats else lines[anchor].strip())
+    if stats and stats["count"]:
+        head.posts = _number(stats["count"])
+    return head
+
+
+def _same_initial(names: list[str]) -> bool:
+    return names[1][:1].lower() == names[0].lower()
+
+
+def _section_heads(lines: list[str], heads: list[_Head]) -> list[_Head]:
+    """The longest run of heads of one kind with words under them and no footer between them."""
+    best: list[_Head] = []
+    for kind in ("inline", "dated", "counters"):
+        run: list[_Head] = []
+        for head in (h for h in heads if h.kind == kind):
+            between = lines[run[-1].anchor + 1 : head.first] if run else []
+            if any(_is_footer(line) or _is_header(line) for line in between):
+                run = []
+            if not run or _has_words(lines, run[-1].anchor + 1, head.first):
+                run.append(head)
+            else:
+                run[-1] = head  # nothing between the two: the first was not a comment's head
+            if len(run) > len(best):
+                best = list(run)
+    if len(best) == 1 and _header_above(lines, best[0].first) is None:
+        return []  # one name over a date is as likely a byline: only under a comments header
+    return best
+
+
+def _has_words(lines: list[str], start: int, stop: int) -> bool:
+    return any(not _is_furniture(line) and not _is_when(line) for line in lines[start:stop])
+
+
+def _header_above(lines: list[str], first: int) -> int | None:
+    """A comments header above the first comment, past the sort, count and login controls
+    between them (short lines, buttons, a sentence about the comments)."""
+    seen, header = 0, None
+    for at in range(first - 1, -1, -1):
+        line = lines[at].strip()
+        if not line:
+            continue
+        if _is_header(line):
+            header = at  # go on: "23 Comments" may stand above "Join the discussion…"
+            continue
+        seen += 1
+        short = len(line.split()) <= 4 and not line.endswith((".", "!", "?"))
+        if seen > _MAX_ABOVE or not (short or _is_furniture(line) or _COMMENT_TALK.search(line)):
+            break
+    return header
+
+
+def _head_body_stops(lines: list[str], heads: list[_Head], quoted: set[int]) -> list[int]:
+    """Where each comment's lines end. Where every other block closes with buttons, votes or
+    a date ("Reply", "14 Likes"), the last one ends with its own: what follows is the page's."""
+    stops = []
+    for index, head in enumerate(heads):
+        last = index == len(heads) - 1
+        stops.append(_body_stop(lines, head.anchor + 1, len(lines) if last else heads[index + 1].first, last))
+    closed = all(_closed_by_furniture(lines, h.anchor + 1, s) for h, s in zip(heads[:-1], stops[:-1], strict=True))
+    if len(heads) > 1 and closed:
+        stops[-1] = _after_closing_furniture(lines, heads[-1].anchor + 1, stops[-1], quoted)
+    return stops
+
+
+def _is_meta(line: str) -> bool:
+    return not _blank(line) and (_is_furniture(line) or _is_when(line))
+
+
+def _closed_by_furniture(lines: list[str], start: int, stop: int) -> bool:
+    last = next((at for at in range(stop - 1, start - 1, -1) if not _blank(lines[at])), None)
+    return last is not None and _is_meta(lines[last])
+
+
+def _after_closing_furniture(lines: list[str], start: int, stop: int, quoted: set[int]) -> int:
+    seen_words = False
+    for at in range(start, stop):
+        if _is_meta(lines[at]) and seen_words and at not in quoted:
+            end = at
+            while end < stop and _is_meta(lines[end]):
+                end += 1
+            return end
+        seen_words = seen_words or not _blank(lines[at])
+    return stop
+
+
+def _head_comment(lines: list[str], head: _Head, stop: int, cid: str, reading: _Reading) -> FoundComment:
+    earlier = reading.comments
+    start, end, age = _words_and_age(lines, head, stop)
+    comment = FoundComment(cid, head.author, "", age=age, votes=_votes_around(lines, start, stop), posts=head.posts)
+    # The handle answered: "→ name" in the head, a handle under the name, or "Replying to name".
+    name = head.parent or next((n for n in head.below if _latest_by(n, earlier)), None)
+    replying = _REPLYING.match(lines[start].strip()) if start < end else None
+    if replying:
+        name, start = replying["author"], start + 1
+    wrote = _WROTE.match(lines[start].strip()) if start < end else None
+    if wrote:
+        comment.quoting, start = _wrote_quote(lines, start + 1, end, earlier)
+        comment.text = _lines_text(lines, start, end)
+        comment.reply_to = _cited_parent(wrote["author"].strip(), comment.quoting or "", earlier)
+        return comment
+    quoting, cited_author, rest = _cited_quote(_paragraphs(lines[slice(*_trim(lines, start, end))]))
+    if quoting is not None:
+        comment.text, comment.quoting = _join(rest), quoting
+        comment.reply_to = _cited_parent(cited_author or "", quoting, earlier)
+        return comment
+    comment.text, comment.quoting = _comment_words(lines, start, end, earlier)
+    comment.reply_to = _reply_by_name(name, comment, earlier, reading.uncertain)
+    if comment.reply_to is None and re.search(r"\bparent\b", head.tail, re.IGNORECASE) and earlier:
+        comment.reply_to = earlier[-1].id
+        reading.uncertain.append(
+            f"comment {cid} links to a parent that the copy does not name; taken as {earlier[-1].id}, the one above it"
+        )
+    return comment
+
+
+def _words_and_age(lines: list[str], head: _Head, stop: int) -> tuple[int, int, str | None]:
+    """The comment's lines without buttons and votes, and its age: the head's date, else a
+    date under the words (forums that print it at the foot of the post)."""
+    start, end = _trim(lines, head.anchor + 1, stop)
+    age = head.when
+    while end > start and _is_when(lines[end - 1]):
+        age = age or lines[end - 1].strip()
+        start, end = _trim(lines, start, end - 1)
+    return start, end, age
+
+
+def _latest_by(name: str, earlier: list[FoundComment]) -> FoundComment | None:
+    return next((c for c in reversed(earlier) if c.author and fold(c.author) == fold(name)), None)
+
+
+def _wrote_quote(lines: list[str], start: int, stop: int, earlier: list[FoundComment]) -> tuple[str | None, int]:
+    """After "name wrote:", (the quoted passage, where the reply's own words start): up to a
+    "Click to expand..." line, else the longest opening that an earlier comment holds, else a line."""
+    start, stop = _trim(lines, start, stop)
+    marker = next((at for at in range(start, stop) if _QUOTE_END.match(lines[at].strip())), None)
+    if marker is not None:
+        quote_end, words = marker, marker + 1
+    else:
+        quote_end = next(
+            (end for end in range(stop - 1, start, -1) if _quoted_comment(_lines_text(lines, start, end), earlier)),
+            min(start + 1, stop),
+        )
+        words = quote_end
+    quote = _lines_text(lines, start, quote_end)
+    return (quote or None), words
+
+
+def _lines_text(lines: list[str], start: int, stop: int) -> str:
+    return _join(_paragraphs(lines[slice(*_trim(lines, start, stop))]))
+
+
+def _link_re_subjects(comments: list[FoundComment], uncertain: list[str]) -> None:
+    """A comment whose title line is "Re: <title>" answers the comment of that title."""
+    subjects = [comment.text.split("\n", 1)[0] for comment in comments]
+    for index, comment in enumerate(comments):
+        if comment.reply_to is None and _RE_PREFIX.match(subjects[index]):
+            comment.reply_to = _forum_parent(subjects[index], subjects[:index], comments[:index], comment.id, uncertain)
+
+
+# --- Shape 6: blocks under a "Comments" header --------------------------------------------------
 
 
 def _read_generic(lines: list[str]) -> _Reading | None:
-    """Blocks under the last "Comments"-like header: split on date lines when there are any
-    (author above, as GSMArena and Gizmochina show it), else on buttons or blank lines."""
+    """Blocks under the last "Comments"-like header, split on buttons or blank lines: for
+    comments that show no name-and-date head (those are read by their heads, above)."""
     header = _last_header_with_content(lines)
     if header is None:
         return None
     stop = next((at for at in range(header + 1, len(lines)) if _is_footer(lines[at])), len(lines))
-    whens = [at for at in range(header + 1, stop) if _is_when(lines[at])]
     reading = _Reading("generic", [], header, header)
     if not _opens_comments(lines, header + 1, stop):
         # A "Comments (6)" link at the top of a page is followed by the article, not by comments.
         reading.uncertain.append(f"line {header + 1} looks like a comments header, but what follows was not read")
-    elif whens:
-        _generic_dated(lines, whens, stop, reading)
     else:
         _generic_blocks(lines, header + 1, stop, reading)
     return reading
@@ -690,38 +1017,6 @@ def _last_header_with_content(lines: list[str]) -> int | None:
         if after is not None and not _is_footer(lines[after]):
             return at
     return None
-
-
-def _generic_dated(lines: list[str], whens: list[int], stop: int, reading: _Reading) -> None:
-    heads = [(_generic_head_start(lines, when), when) for when in whens]
-    for index, (first, when) in enumerate(heads):
-        last = index == len(heads) - 1
-        body_stop = _body_stop(lines, when + 1, stop if last else heads[index + 1][0], last)
-        author = lines[first].strip() if first < when else None
-        paragraphs = _paragraphs(lines[slice(*_trim(lines, when + 1, body_stop))])
-        quoting, cited_author, rest = _cited_quote(paragraphs)
-        if quoting is None:
-            text, quoting = _comment_words(lines, when + 1, body_stop, reading.comments)
-        else:
-            text = _join(rest)
-        comment = FoundComment(f"c{index + 1}", author, text, quoting, age=lines[when].strip())
-        comment.votes = _votes_around(lines, when + 1, body_stop)
-        if cited_author:
-            comment.reply_to = _cited_parent(cited_author, quoting or "", reading.comments)
-        reading.comments.append(comment)
-        reading.end = _block_end(lines, first, body_stop)
-    reading.uncertain.append("the comment layout was guessed: blocks of name, date and words under a header")
-
-
-def _generic_head_start(lines: list[str], when: int) -> int:
-    """The author's line above a date line; with a location code between, the line above that."""
-    above = when - 1
-    if above < 0 or not _looks_like_handle(lines[above]):
-        return when
-    higher = above - 1
-    if _TAG.match(lines[above].strip()) and higher >= 0 and _looks_like_handle(lines[higher]):
-        return higher
-    return above
 
 
 def _generic_blocks(lines: list[str], start: int, stop: int, reading: _Reading) -> None:
@@ -776,7 +1071,7 @@ _SHAPE_READERS: list[Callable[[list[str]], _Reading | None]] = [
 def find_comments(lines: list[str]) -> CommentsFound:
     """The reader comments in a capture split into lines, read in the shape that fits best."""
     readings = [reading for reader in _SHAPE_READERS if (reading := reader(lines)) and reading.comments]
-    generic = None if readings else _read_generic(lines)
+    generic = None if readings else (_read_repeated_heads(lines) or _read_generic(lines))
     if generic and generic.comments:
         readings = [generic]
     if not readings:
