@@ -79,6 +79,7 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
             slugify(entry.name),
             entry.kind,
             homepage=entry.homepage,
+            domains=list(entry.domains),
             affiliation=entry.affiliation,
             aliases=list(entry.aliases),
         )

@@ -61,6 +61,7 @@ class Source(Linked):
     homepage: str | None = None
     affiliation: str | None = None
     aliases: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)  # hosts its pages are served from (site.yaml `domains`)
     cited_in: list[Article] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     published: list[Article] = field(default_factory=list)

@@ -8,6 +8,7 @@ loader, not here.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -53,6 +54,15 @@ def _date(value: object) -> PartialDate | None:
     return PartialDate.parse(written_text(value))
 
 
+def _domain(value: object) -> object:
+    # "phonearena.com": a host name, as ingest finds it in a capture's addresses ("www." is dropped).
+    if isinstance(value, str):
+        value = value.strip().lower().removeprefix("www.")
+        if not re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", value):
+            raise ValueError(f"`{value}` is not a domain: write it as example.com, without https:// or a path")
+    return value
+
+
 def _url(value: object) -> object:
     if isinstance(value, str) and value and not value.startswith(("http://", "https://")):
         raise ValueError(f"`{value}` is not a web address: it must start with https:// or http://")
@@ -64,6 +74,7 @@ OptionalText = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_n
 Slug = Annotated[str, BeforeValidator(_number_to_text), Field(pattern=SLUG_PATTERN.pattern)]
 DateField = Annotated[PartialDate | None, BeforeValidator(_date)]
 Url = Annotated[str | None, BeforeValidator(_url)]
+Domain = Annotated[str, BeforeValidator(_domain)]
 Names = list[Text]
 Flag = Annotated[bool, BeforeValidator(_flag), PydanticStrict()]
 Count = Annotated[int, PydanticStrict()]  # digits only: "1_000", 1e3 or 0x1F are refused, not read as numbers
@@ -88,6 +99,7 @@ class SourceEntry(Strict):
     aliases: Names = []
     kind: Literal[SOURCE_KINDS]
     homepage: Url = None
+    domains: list[Domain] = []  # the hosts its pages are served from, beside the homepage's
     affiliation: OptionalText = None
 
 

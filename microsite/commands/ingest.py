@@ -16,11 +16,11 @@ from ..errors import BuildFailed, Problem, display_path
 from ..ingest.decode import Refused, decode
 from ..ingest.draft import draft_page
 from ..ingest.facts import Facts, find_facts
+from ..ingest.masthead import PublisherFound, find_publisher
 from ..ingest.structure import Parts, split
 from ..text import slugify
 
 SLUG_LIMIT = 60
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SEED_LINE = re.compile(r"^seed:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
 
 
@@ -31,9 +31,11 @@ class Ingested:
     seed: Path | None = None
     parts: Parts | None = None
     facts: Facts | None = None
-    publisher: str | None = None
+    publisher: str | None = None  # the registered publisher, as drafted
+    publisher_found: PublisherFound | None = None  # what the page shows of it, registered or not
     notes: list[str] = field(default_factory=list)
     problem: Problem | None = None
+    recapture_of: Path | None = None  # the page this capture seems to be another capture of
 
     def report(self) -> str:
         if self.problem:
@@ -47,8 +49,13 @@ class Ingested:
             f"    found: {len(facts.claims)} claims, {len(facts.sources)} sources, "
             f"{len(facts.companies)} companies{only_in_comments}, "
             f"{len(parts.comments.comments)} comments ({parts.comments.shape})",
-            f"    publisher: {self.publisher or 'not found: set `publisher` by hand'}",
+            _publisher_line(self.publisher_found),
         ]
+        if self.recapture_of:
+            lines.append(
+                f"    recapture: seems to be another capture of {display_path(self.recapture_of)}; "
+                "drafted under a free slug, that page untouched"
+            )
         if facts.comment_companies:
             lines.append("    companies only in comments: " + ", ".join(facts.comment_companies))
         unregistered = [s.name for s in facts.sources if not s.registered and not s.unnamed]
@@ -72,7 +79,7 @@ def ingest(site_dir: Path, paths: list[Path], out_dir: Path | None = None, dry_r
     summarised = _summarised_seeds(site_dir)
     results = []
     for capture in _captures(paths, results):
-        results.append(_ingest_one(capture, config, target, summarised, dry_run))
+        results.append(_ingest_one(capture, config, target, summarised, dry_run, known_sites=[target, site_dir]))
     return results
 
 
@@ -90,7 +97,9 @@ def _captures(paths: list[Path], results: list[Ingested]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def _ingest_one(capture: Path, config: Config, target: Path, summarised: dict, dry_run: bool) -> Ingested:
+def _ingest_one(
+    capture: Path, config: Config, target: Path, summarised: dict, dry_run: bool, known_sites: list[Path] = ()
+) -> Ingested:
     result = Ingested(capture)
     try:
         data = capture.read_bytes()
@@ -113,21 +122,16 @@ def _ingest_one(capture: Path, config: Config, target: Path, summarised: dict, d
         return result
     parts = split(decoded.text)
     result.parts, result.notes = parts, [*decoded.notes, *parts.notes]
-    result.publisher = _publisher(parts, decoded.text, config)
+    found = result.publisher_found = _find_publisher(parts, decoded.text, config)
+    result.publisher = found.name if found and found.registered else None  # only a registered one is drafted
     comment_texts = [c.text for c in parts.comments.comments]
     result.facts = find_facts(parts.body, comment_texts, config, result.publisher)
     result.notes += parts.comments.uncertain + result.facts.notes
 
     slug = _slug(parts.title)
-    result.page = target / "content" / f"{slug}.md"
+    result.recapture_of = _same_story(parts, slug, [target, *known_sites])
+    result.page = _free_page(target / "content", slug)
     result.seed = target / "seeds" / seed_name
-    if result.page.exists():
-        result.problem = Problem(
-            capture,
-            f"would be drafted as {display_path(result.page)}, which exists: nothing was written for this capture",
-            hint="rename or move that page to draft this capture again",
-        )
-        return result
     if result.seed.exists() and result.seed.read_bytes() != seed_bytes:
         result.problem = Problem(
             capture,
@@ -135,7 +139,8 @@ def _ingest_one(capture: Path, config: Config, target: Path, summarised: dict, d
             hint="rename the capture file so that its name is new in seeds/",
         )
         return result
-    page_text, draft_notes = draft_page(parts, result.facts, seed_name, decoded.text, result.publisher)
+    recapture_of = display_path(result.recapture_of) if result.recapture_of else None
+    page_text, draft_notes = draft_page(parts, result.facts, seed_name, decoded.text, result.publisher, recapture_of)
     result.notes += draft_notes
     if not dry_run:
         result.seed.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +151,37 @@ def _ingest_one(capture: Path, config: Config, target: Path, summarised: dict, d
         with result.page.open("x", encoding="utf-8") as out:  # "x": never replace a page that appeared meanwhile
             out.write(page_text)
     return result
+
+
+_TITLE_LINE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+
+
+def _same_story(parts: Parts, slug: str, sites: list[Path]) -> Path | None:
+    """A page already drafted or written from a capture of the same story: its headline, or its opening."""
+    headline = _folded(parts.title)
+    opening = _folded(parts.body[0]) if parts.body and len(parts.body[0]) >= 60 else None
+    for site in dict.fromkeys(sites):
+        content = site / "content"
+        if (content / f"{slug}.md").is_file():
+            return content / f"{slug}.md"
+        for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
+            text = page.read_text(encoding="utf-8", errors="replace")
+            title = _TITLE_LINE.search(text[:4000])
+            if (title and _folded(title.group(1).strip("'\"")) == headline) or (opening and opening in _folded(text)):
+                return page
+    return None
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _free_page(content: Path, slug: str) -> Path:
+    """content/<slug>.md, or the first of <slug>-2.md, <slug>-3.md, ... that is free: no page is overwritten."""
+    page, n = content / f"{slug}.md", 2
+    while page.exists():
+        page, n = content / f"{slug}-{n}.md", n + 1
+    return page
 
 
 def _seed_name(capture: Path) -> str:
@@ -162,18 +198,26 @@ def _slug(title: str) -> str:
 
 
 def _publisher(parts: Parts, text: str, config: Config) -> str | None:
-    """The site that published the capture: as it names itself, or as its addresses do."""
-    if parts.self_named:
-        for name in (parts.self_named, re.sub(r"\s+News$", "", parts.self_named)):
-            entry = config.sources.get(name)
-            if entry is not None:
-                return entry.name
-    addresses = " ".join(_URL.findall(text)).lower()
-    if addresses:
-        for entry in config.sources.entries:
-            if entry.kind == "outlet" and re.sub(r"\W", "", entry.name.lower()) in addresses:
-                return entry.name
-    return None
+    """The registered source that published the capture (None when the registry lacks the page's own name)."""
+    found = _find_publisher(parts, text, config)
+    return found.name if found and found.registered else None
+
+
+def _find_publisher(parts: Parts, text: str, config: Config) -> PublisherFound | None:
+    return find_publisher(parts.self_named, parts.site, text, config.sources)
+
+
+def _publisher_line(found: PublisherFound | None) -> str:
+    """The report's line on the publisher: a name the registry lacks is offered for registering, not drafted."""
+    if found is None:
+        return "    publisher: not found: set `publisher` by hand"
+    guess = "a guess, " if found.guessed else ""
+    if found.registered:
+        return f"    publisher ({guess}from {found.how}): {found.name}"
+    return (
+        f"    publisher not in the source registry ({guess}from {found.how}; register it in site.yaml, "
+        f"then set `publisher`): {found.name}"
+    )
 
 
 def _summarised_seeds(site_dir: Path) -> dict[str, tuple[Path, bytes | None]]:

@@ -16,7 +16,9 @@ from .structure import Parts
 UNATTRIBUTED = "The article, unattributed"
 
 
-def draft_page(parts: Parts, facts: Facts, seed: str, capture: str, publisher: str | None) -> tuple[str, list[str]]:
+def draft_page(
+    parts: Parts, facts: Facts, seed: str, capture: str, publisher: str | None, recapture_of: str | None = None
+) -> tuple[str, list[str]]:
     """The page's text, and notes on what was left out because it could not be checked."""
     notes: list[str] = []
     where = NormalisedText(capture)
@@ -44,7 +46,9 @@ def draft_page(parts: Parts, facts: Facts, seed: str, capture: str, publisher: s
         front["publisher"] = publisher
     if parts.published:
         front["published"] = parts.published
-    front["date_note"] = _date_note(parts, facts)
+    front["date_note"] = _date_note(parts, facts) + _publisher_note(parts, publisher)
+    if recapture_of:
+        front["date_note"] += f" This capture seems to be another capture of {recapture_of}: compare the two."
     front["seed"] = seed
     if facts.companies:
         front["companies"] = facts.companies
@@ -68,11 +72,14 @@ def _sources(found: list[FoundSource], publisher: str | None) -> list[dict]:
         if source.name == publisher:
             continue
         entry: dict = {"name": source.name}
-        if source.unnamed:
+        said = f"{source.note}, as the article has it" if source.note else ""  # "Canalys Research Manager"
+        if source.unnamed or not source.registered:
             entry["kind"] = "anonymous"
-        elif not source.registered:
-            entry["kind"] = "anonymous"
-            entry["note"] = "Named by the article but not in the source registry: register it, then drop `kind`."
+        if not source.unnamed and not source.registered:
+            unregistered = "named by the article but not in the source registry: register it, then drop `kind`."
+            entry["note"] = f"{said}; {unregistered}" if said else unregistered[0].upper() + unregistered[1:]
+        elif said:
+            entry["note"] = said
         entries.append(entry)
     return entries
 
@@ -104,11 +111,27 @@ def _comments(found: list[FoundComment], where: NormalisedText, notes: list[str]
 
 def _date_note(parts: Parts, facts: Facts) -> str:
     if parts.published:
-        return "Draft: dated from the byline under the headline; check it against the page."
+        return f"Draft: dated from {parts.date_how or 'the byline under the headline'}; check it against the page."
     stated = "; ".join(facts.dates[:6])
     if stated:
         return f"Draft: no publication date was found in the capture. Dates stated in the text: {stated}."
     return "Draft: the capture states no publication date and no other date."
+
+
+def _publisher_note(parts: Parts, publisher: str | None) -> str:
+    """Where the publisher was read, when that is less than certain; a guess is said to be one."""
+    site = parts.site
+    if publisher is None and site is not None:
+        guess = "" if site.confirmed else ", shown nowhere else in the capture"
+        return (
+            f" Publisher: the page names itself “{site.name}” ({site.how}{guess}), which the source registry "
+            "lacks: register it in site.yaml, then set `publisher`."
+        )
+    if publisher and site is None and not parts.self_named:
+        return f" Publisher: {publisher} is a guess from an address in the capture; check it."
+    if publisher and site is not None and not site.confirmed:
+        return f" Publisher: {publisher} is read from {site.how} alone; check it."
+    return ""
 
 
 def _body(parts: Parts) -> str:

@@ -14,37 +14,66 @@ from ..text import slugify
 from .datetext import DAY_WITHOUT_YEAR, FULL_DATE, iso_date, iso_month
 from .structure import sentences
 
-# Who a sentence attributes itself to. NAME: capitalised words (with &, ., -, ') or a quoted name.
-_NAME = (
-    r"(?:[“\"‘']?(?:[A-Z][\w&.'’-]*|[0-9]+[A-Za-z][\w]*)"
-    r"(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w&.'’-]*){0,4}[”\"’']?)"
+# Speech: the verbs a sentence attributes itself with. A speaker stands before the verb
+# ("Canalys analyst Mo Jia said") or after it ("said Vane Ni, Global Marketing lead, TECNO").
+_SPEECH = re.compile(
+    r"(?<!\ban )(?<!\bthe )(?<!\ba )\b(?:has |have |had |also |further |later )*"
+    r"(?P<verb>said|says|say|told|tells|reported|reports|announced|announces|noted|notes|added|adds|stated|states"
+    r"|estimated|estimates|predicted|predicts|forecasts|wrote|writes|warned|warns|cautioned|cautions|explained"
+    r"|explains|confirmed|confirms|revealed|reveals|claimed|claims|reckons?|believes|thinks|expects|argued|argues"
+    r"|points? (?:out|to)|pointed (?:out|to)|commented|tweeted|(?:was |were )?quoted as saying)\b"
 )
-_SAYS = "reported|reports|said|says|revealed|claimed|claims|confirmed|told|stated|announced|noted|estimated|predicted"
-_ROLES = (
-    "analyst|executive|spokesperson|spokesman|spokeswoman|CEO|chairman|founder|president|"
-    "platform|magazine|newspaper|outlet|research firm|agency|publication|website|site"
+# A name as a sentence writes it: capitalised words, with a person's role words among them
+# ("Tianfeng Securities analyst Guo Mingchi"), or an owner's possessive before what it owns
+# ("China's official social media platform Weibo").
+_ROLE_WORDS = (
+    r"analyst|director|manager|ceo|chairman|chairwoman|chief|president|secretary|minister|spokesperson|spokesman"
+    r"|spokeswoman|founder|head|lead|officer|executive|economist|researcher|editor|reporter|official"
 )
-# The most specific first: in "according to Tianfeng Securities analyst Guo Mingchi" the analyst speaks.
-_ATTRIBUTIONS = [
-    re.compile(rf"\b(?:{_ROLES}) (?P<name>{_NAME})"),
-    # "a post on China's platform Weibo": the possessive names the platform's owner, not a source
-    re.compile(rf"\b(?:post|leak|report|tweet|statement|story)s? (?:on|from|by|in) (?P<name>{_NAME})(?<![’']s)"),
-    re.compile(
-        r"\baccording to (?:the |a |an )?"
-        r"(?:(?:report|post|leak|note|statement|research firm|analyst)s? (?:from |by |on |of )?)?"
-        rf"(?P<name>{_NAME})"
-    ),
-    re.compile(rf"(?P<name>{_NAME})(?:,[^,]{{1,60}},)? (?:has |have |had )?(?:{_SAYS}|wrote|tweeted|posted)\b"),
-    re.compile(rf"\b(?:reported|said|confirmed|revealed|told) (?:by |to )(?P<name>{_NAME})"),
-    re.compile(rf"^[Ss]ource ?: ?(?P<name>{_NAME})\s*$"),
-]
+_CAPS = rf"(?:(?:[A-Z0-9][\w&.’'-]*|(?:{_ROLE_WORDS})(?=\s[A-Z]))\s?){{1,8}}"
+_SPAN = rf"(?P<name>{_CAPS}(?:(?<=[’']s )(?:[a-z][\w-]* ){{1,5}}{_CAPS})?)"
+# Whom the information came through: "told Reuters", "seen by the South China Morning Post",
+# "according to a new report from analyst firm Canalys", "citing data from Counterpoint Research".
+_ACCORDING = re.compile(rf"\b(?:[Aa]ccording to|[Cc]iting|as per)(?: [a-z0-9][\w-]*){{0,6}}? (?:the )?{_SPAN}")
+_THROUGH = re.compile(
+    rf"\b(?:told|reported by|seen by|cited by|confirmed to|revealed to|published by) (?:the )?[“\"‘]?{_SPAN}"
+)
+# "a post on Weibo", "a report from Nikkei": a report on something is about it, not from it.
+_REPORT_ON = re.compile(
+    rf"\b(?:(?:post|leak|tweet)s? (?:on|from|by|in)|(?:report|statement|story|memo)s? (?:from|by|in)) (?:the )?{_SPAN}"
+)
+_SOURCE_LINE = re.compile(r"^[Ss]ource ?: ?(?P<name>[^.!?]{2,60}?)\s*$")
+
+
+def _word_set(words: str) -> set[str]:
+    return set(re.findall(r"\S+", words))
+
+
+# A person's titles: "Canalys Research Manager Ben Stanton" is Ben Stanton, with the rest as the note.
+_ROLES = _word_set(
+    """analyst director manager ceo cfo cto coo chairman chairwoman chair chief president secretary minister
+    spokesperson spokesman spokeswoman founder co-founder head lead officer executive vp partner economist
+    researcher editor reporter commissioner governor senator official boss ambassador professor"""
+)
+# Capitalised only because they open a sentence or a clause: never the first word of a name.
+_OPENERS = _word_set(
+    """on in at as if so but and or also then now today yesterday tomorrow earlier later last this next after
+    before when while since although though however meanwhile separately previously recently currently
+    additionally moreover furthermore still yet instead overall indeed it he she they we i you there here
+    that these those his her their its our a an the what why how where who citing commenting speaking
+    monday tuesday wednesday thursday friday saturday sunday"""
+)
+# Groups that speak without a name: "Analysts reckon", "officials told Reuters".
+_GROUPS = re.compile(
+    r"^(?:[A-Z][\w.]* )?(?:analysts|experts|officials|lawmakers|insiders|observers|critics|regulators)$", re.I
+)
 _UNNAMED = re.compile(
-    r"\b(people (?:familiar|close) (?:with|to)(?: \w+){1,3}|sources? (?:familiar|close) (?:with|to)(?: \w+){1,3}"
-    r"|(?:several |two |three )?(?:people|sources|insiders|executives?|analysts|industry experts)"
-    r" (?:close to|at|from|who) [A-Z][\w]+"
-    r"|industry (?:experts|insiders|sources)|supply chain sources|previous reports"
-    r"|an (?:unnamed )?executive from [A-Z][\w]+)",
-    re.IGNORECASE,
+    r"\b(?:(?i:people (?:familiar|close) (?:with|to)(?: \w+){1,3}"
+    r"|sources? (?:familiar|close) (?:with|to)(?: \w+){1,3})"
+    r"|(?i:(?:several |two |three )?(?:people|sources|insiders|executives?|analysts|industry experts)"
+    r" (?:close to|at|from|who)) [A-Z]\w+"
+    r"|(?i:industry (?:experts|insiders|sources)|supply chain sources|previous reports)"
+    r"|(?i:an (?:unnamed )?executive from) [A-Z]\w+)"
 )
 _NOT_A_NAME = {
     "it",
@@ -96,6 +125,7 @@ class FoundSource:
     name: str  # as the registry has it, or as the article writes it
     registered: bool
     unnamed: bool = False  # "people familiar with the discussions"
+    note: str | None = None  # what the article says the source is: "Canalys analyst", "general manager of ..."
 
 
 @dataclass
@@ -146,6 +176,7 @@ def find_facts(body: list[str], comment_texts: list[str], config: Config, publis
                     event_date=iso_date(sentence) or iso_month(sentence),
                 )
             )
+    _fold_people(sources, claims, "\n".join(body))
     known = {n.casefold() for e in config.companies.entries + config.sources.entries for n in [e.name, *e.aliases]}
     known |= {s.name.casefold() for s in sources.values()}
     return Facts(
@@ -159,7 +190,7 @@ def find_facts(body: list[str], comment_texts: list[str], config: Config, publis
 
 
 # Companies named by an everyday word: capitalised at the start of a sentence, the word is meant.
-_EVERYDAY_WORDS = {"nothing", "essential", "honor", "honour", "meta", "one", "red", "x"}
+_EVERYDAY_WORDS = {"nothing", "essential", "honor", "honour", "meta", "one", "red", "x", "three", "sharp", "orange"}
 
 
 def _mentions(registry: Registry, text: str) -> list[str]:
@@ -167,9 +198,12 @@ def _mentions(registry: Registry, text: str) -> list[str]:
     names = sorted({n for e in registry.entries for n in [e.name, *e.aliases]}, key=len, reverse=True)
     if not names or not text:
         return []
-    pattern = re.compile(r"(?<![\w&])(" + "|".join(re.escape(n) for n in names) + r")(?![\w&])")
+    pattern = re.compile(r"(?<![\w&])(" + "|".join(re.escape(n) for n in names) + r")(?![\w&])", re.IGNORECASE)
+    exact = set(names)
     found: list[str] = []
     for match in pattern.finditer(text):
+        if match.group(1) not in exact and not match.group(1)[0].isupper():
+            continue  # "TECNO", "HONOR" and "Mediatek" name registry entries; "arm" and "orange" do not
         before = text[: match.start()].rstrip(" \t\"“‘'(")
         if match.group(1).casefold() in _EVERYDAY_WORDS and (not before or before[-1] in ".!?\n"):
             continue
@@ -182,40 +216,183 @@ def _mentions(registry: Registry, text: str) -> list[str]:
 def _attributions(sentence: str, config: Config) -> list[FoundSource]:
     """Every source the sentence names as speaking, the most specific first."""
     found: dict[str, FoundSource] = {}
-    for pattern in _ATTRIBUTIONS:
+
+    def add(source: FoundSource | None) -> None:
+        if source is not None and found.setdefault(source.name, source).note is None:
+            found[source.name].note = source.note
+
+    for pattern in (_REPORT_ON, _ACCORDING, _SOURCE_LINE):  # the report a sentence cites comes first
         for match in pattern.finditer(sentence):
-            if pattern is _ATTRIBUTIONS[1] and match.group("name").endswith(("’", "'")):
-                continue  # "a post on China's platform": the owner, not the source
-            source = _source_named(match.group("name"), config)
-            if source is not None:
-                found.setdefault(source.name, source)
+            add(_source_named(*_name_and_note(match.group("name")), config))
+    for match in _SPEECH.finditer(sentence):
+        speakers = _speakers_before(sentence[: match.start()], config)
+        if not speakers and _clause_start(sentence[: match.start()]):  # “…,” said Canalys analyst Mo Jia.
+            speakers = [_speaker_after(sentence[match.end() :], config)]
+        for speaker in speakers:
+            add(speaker)
+    for match in _THROUGH.finditer(sentence):
+        add(_source_named(*_name_and_note(match.group("name")), config))
     # "Tianfeng Securities analyst Guo Mingchi": the analyst is the source, the firm his affiliation.
     affiliations = {entry.affiliation for s in found.values() if (entry := config.sources.get(s.name))}
     found = {name: source for name, source in found.items() if name not in affiliations}
+    if any(not s.unnamed for s in found.values()):  # "officials told Reuters": Reuters is the citable source
+        found = {name: source for name, source in found.items() if not _GROUPS.match(name)}
     for match in _UNNAMED.finditer(sentence):
         words = match.group(0)
-        found.setdefault(words.casefold(), FoundSource(words[0].upper() + words[1:], registered=False, unnamed=True))
+        add(FoundSource(words[0].upper() + words[1:], registered=False, unnamed=True))
     return list(found.values())
 
 
-def _source_named(raw: str, config: Config) -> FoundSource | None:
-    name = raw.strip("“”\"‘’' ").removesuffix("’s").removesuffix("'s").strip()
+# Where a speaker's words begin: the sentence, a clause, or a quotation's end.
+_BOUNDARY = re.compile(r"(?:^|[,;:“”\"(—–]|’(?=\s)|\s-\s)\s*(?=[^,;:“”\"(—–]*$)")
+# "Tarun Pathak, associate director at Counterpoint Research, told IANS": the name, then what the person is.
+_APPOSITIVE = re.compile(r"(?:^|[,;:“”\"(—–]\s*)(?P<name>[A-Z][^,;:“”\"(—–]{1,50}), (?P<note>[^,;:“”\"]{3,90}?),\s*$")
+
+
+def _clause_start(before: str) -> bool:
+    return not before.strip() or before.rstrip()[-1] in ',;:“”"’—–'
+
+
+def _speakers_before(before: str, config: Config) -> list[FoundSource]:
+    """Who speaks in the words before a speech verb: "Canalys analyst Mo Jia", "Google and Jio"."""
+    before = re.sub(r"\s*\([^()]*\)", "", before).rstrip()  # "The International Data Corporation (IDC)"
+    appositive = _APPOSITIVE.search(before)
+    if appositive:
+        name, note = appositive.group("name").strip(), appositive.group("note").strip()
+        if _name_and_note(note) == (note, None) and not _name_and_note(name)[0]:
+            name, note = note, name  # "A separate analyst firm, Counterpoint Research, estimated"
+        if _name_and_note(name) == (name, None) and re.search(r"\b[a-z]", note):
+            return [s for s in [_source_named(name, note, config)] if s]
+    phrase = before[_BOUNDARY.search(before).end() :] if before else ""
+    if not phrase or len(phrase.split()) > 10:
+        return []
+    if _GROUPS.match(phrase.strip()):
+        return [FoundSource(phrase.strip()[0].upper() + phrase.strip()[1:], registered=False, unnamed=True)]
+    name, note = _name_and_note(phrase)
+    if not name:
+        return _registered_in(phrase, config)  # "the latest research from Counterpoint's Market Monitor service"
+    speakers = [_source_named(part, note, config) for part in re.split(r" and | & (?=[A-Z])", name)]
+    return [s for s in speakers if s]
+
+
+def _speaker_after(after: str, config: Config) -> FoundSource | None:
+    """ "said Vane Ni, Global Marketing lead, TECNO Mobile": the name, then what the person is."""
+    match = re.match(rf"\s+(?:the )?{_SPAN}(?:,\s*(?P<note>[^.!?]{{3,90}}))?", after)
+    if match is None:
+        return None
+    name, note = _name_and_note(match.group("name"))
+    return _source_named(name, match.group("note") or note, config) if name else None
+
+
+def _name_and_note(phrase: str) -> tuple[str, str | None]:
+    """The name a phrase ends with, and its titles: "Secretary of Commerce Wilbur Ross" -> Wilbur Ross."""
+    words = phrase.strip("“”\"‘’' .,").split()
+    start = len(words)
+    while start > 0 and (_capitalised(words[start - 1]) or _joins(words, start - 1)):
+        start -= 1
+    while start < len(words) and (words[start].casefold() in _OPENERS or words[start] in {"of", "and", "&"}):
+        start += 1
+    run = words[start:]
+    roles = [i for i, word in enumerate(run) if word.casefold().strip(",") in _ROLES]
+    # A role before a person's name: lower case ("analyst Mo Jia"), or before two words ("CEO Larry Page").
+    roles = [i for i in roles if run[i].islower() or len(run) - i > 2]
+    if roles and roles[-1] < len(run) - 1:
+        after = run[roles[-1] + 1 :]
+        if after[0] in {"of", "at", "for"} and len(after) > 2:
+            after = after[2:]  # "Secretary of Commerce Wilbur Ross"
+        name = after
+    else:
+        name = run
+    # The words before the name are its note only when they give a title: "Canalys analyst".
+    titled = [w for w in words[start : len(words) - len(name)] if w.casefold() in _ROLES]
+    note = " ".join(words[start : len(words) - len(name)]) if titled else None
+    return _clean(" ".join(name)), note
+
+
+def _capitalised(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or word[0].isdigit() or (word.startswith(("“", '"')) and len(word) > 1))
+
+
+def _joins(words: list[str], i: int) -> bool:
+    """ "of", "de" and "&" join the words of one name ("Department of Commerce"); roles join titles to names."""
+    inner = 0 < i < len(words) - 1 and _capitalised(words[i + 1]) and _capitalised(words[i - 1])
+    return (inner and words[i] in {"of", "de", "&", "and"}) or (
+        words[i] in _ROLES and _capitalised(words[i + 1] if i + 1 < len(words) else "")
+    )
+
+
+def _clean(name: str) -> str:
+    """No quotes, no possessive, no trailing punctuation ("Canalys." is Canalys; "U.S." and "Inc." keep theirs)."""
+    name = name.strip("“”\"‘’' ,;:").removesuffix("’s").removesuffix("'s")
+    if name.endswith(".") and not re.search(r"(?:\b[A-Z]\.)+$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr)\.$", name):
+        name = name.rstrip(".")
+    return name.strip()
+
+
+def _registered_in(phrase: str, config: Config) -> list[FoundSource]:
+    """The registered source or company a phrase names last, when the phrase ends in plain words."""
+    for name in reversed(_mentions(config.sources, phrase) + _mentions(config.companies, phrase)):
+        source = _source_named(name, None, config)
+        if source is not None:
+            return [source]
+    return []
+
+
+def _source_named(raw: str, note: str | None, config: Config) -> FoundSource | None:
+    name = _clean(raw)
     if config.sources.get(name) is None and re.match(r"(?:The|A|An)\s+[A-Z]", name):
         name = name.split(" ", 1)[1]  # "the Nikkei" names Nikkei; "The Information" is registered whole
-    if not name or name.casefold() in _NOT_A_NAME or len(name) < 2:
+    if not name or name.casefold() in _NOT_A_NAME or name.casefold() in _OPENERS or len(name) < 2:
         return None
-    for candidate in _shorter(name):  # "Xiaomi's executive Wang Xian" names Wang Xian
+    if name.casefold() in _PLACES:
+        return None
+    words = name.split()
+    for i, candidate in enumerate(_shorter(name)):  # "Bloomberg News" names Bloomberg
         entry = config.sources.get(candidate)
         if entry is not None:
-            return FoundSource(entry.name, registered=True)
-        company = config.companies.get(candidate)
+            return FoundSource(entry.name, registered=True, note=note)
+        company = config.companies.get(candidate) if i < len(words) else None  # "Google Official Blog" is no Google
         if company is not None:
-            statement = config.sources.get(f"{company.name} (company statement)")
-            if statement is not None:
-                return FoundSource(statement.name, registered=True)
-    if config.companies.get(name) is not None:
-        return None  # a company that speaks, with no statement source registered: left to the researcher
-    return FoundSource(name, registered=False)
+            return _company_statement(company.name, note, config)
+    return FoundSource(name, registered=False, note=note)
+
+
+def _company_statement(company: str, note: str | None, config: Config) -> FoundSource:
+    """A company speaking for itself: its registered statement source, or one to register."""
+    statement = config.sources.get(f"{company} (company statement)")
+    if statement is not None:
+        return FoundSource(statement.name, registered=True, note=note)
+    return FoundSource(f"{company} (company statement)", registered=False, note=note)
+
+
+def _fold_people(sources: dict[str, FoundSource], claims: list[FoundClaim], text: str) -> None:
+    """A person's later mentions ("Wang", "Vane") folded into the full name the article gives once."""
+    for short in [s for s in sources.values() if " " not in s.name and not s.registered and not s.unnamed]:
+        full = _full_name(short.name, [s.name for s in sources.values() if not s.unnamed], text)
+        if full is None:
+            continue
+        kept = sources.setdefault(full, FoundSource(full, registered=False, note=short.note))
+        kept.note = kept.note or short.note
+        del sources[short.name]
+        for claim in claims:
+            if claim.source is not None and claim.source.name == short.name:
+                claim.source = kept
+
+
+def _full_name(word: str, names: list[str], text: str) -> str | None:
+    """The two-word name whose first or last word is this one: among the sources, else the most written."""
+    for name in names:
+        parts = name.split()
+        if len(parts) in (2, 3) and word in (parts[0], parts[-1]) and "(" not in name:
+            return name
+    pairs = re.findall(rf"\b(?:([A-Z][a-z]+) {re.escape(word)}|{re.escape(word)} ([A-Z][a-z]+))\b", text)
+    counts: dict[str, int] = {}
+    for first, last in pairs:
+        other = first or last
+        if other.casefold() not in _OPENERS and other.casefold() not in _ROLES:
+            full = f"{first} {word}" if first else f"{word} {last}"
+            counts[full] = counts.get(full, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def _shorter(name: str) -> list[str]:

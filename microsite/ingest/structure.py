@@ -3,6 +3,8 @@
 Captured pages carry furniture around the article (close buttons, "Was this article
 helpful?", related stories, reprint notices, share and login prompts). The rules
 here recognise it by its wording, which sites share, not by any one site's layout.
+Where the headline, its dateline and the article's first line are, and how the site
+names itself, are read from line shapes in masthead.py; the comments, in comments.py.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..text import normalise
 from .comments import CommentsFound, find_comments
-from .datetext import iso_date
+from .masthead import Head, SiteName, read_head, site_name
 
 TITLE_LIMIT = 200  # a longer first line is a whole paragraph (or page) glued to the headline
 
@@ -50,65 +52,101 @@ class Parts:
     body: list[str]  # paragraphs, verbatim from the capture, furniture left out
     self_named: str | None  # how the site names itself in the text, if it does
     comments: CommentsFound
-    published: str | None = None  # YYYY-MM-DD, from a dateline under the headline
+    published: str | None = None  # YYYY-MM-DD, from a dateline near the headline
     only_comments: bool = False
     notes: list[str] = field(default_factory=list)
+    updated: str | None = None  # an "Updated …" date, kept apart from the published one
+    date_how: str | None = None  # where `published` was read, said in the draft's date_note
+    site: SiteName | None = None  # the site's own name above the headline
 
 
 def split(text: str) -> Parts:
     lines = text.split("\n")
     comments = find_comments(lines)
     notes: list[str] = []
-    first = next((i for i, line in enumerate(lines) if line.strip() and not _FURNITURE.match(line.strip())), None)
+    first = next((i for i, line in enumerate(lines) if line.strip() and not _is_furniture(line.strip())), None)
     if first is None or first >= comments.start:
         title = _title_from_comments(lines, comments)
         notes.append("no article text before the comments: the capture holds only comments")
         return Parts(title, [], None, comments, only_comments=True, notes=notes)
 
-    first = _headline_line(lines, first, comments.start)
-    headline = lines[first].strip()
-    title, glued_rest = _title(headline, notes)
-    body: list[str] = [glued_rest] if glued_rest else []
-    published = None
-    for line in lines[first + 1 : comments.start]:
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if _ENDS_ARTICLE.match(stripped):
-            break
-        if _FURNITURE.match(stripped) or _MENU.match(stripped):
-            continue
-        if not body and _BYLINE.match(stripped) and len(stripped) < 160:
-            published = published or iso_date(stripped)
-            continue  # who wrote it and when: not the article's text
-        if not body and _repeats_headline(stripped, title):
-            continue  # the headline again (page title, social title, subtitle)
-        if not body and len(stripped.split()) <= 3 and not stripped.endswith((".", "!", "?", ":")):
-            continue  # tags and labels between the headline and the text
-        if not body and normalise(stripped).startswith(normalise(title)) and len(stripped) > len(title):
-            stripped = stripped[len(title) :].strip()  # headline glued to the first line of the body
-        body.append(stripped)
+    head = read_head(lines, first, comments.start, _is_page_furniture)
+    title, glued_rest = _title(lines[head.headline_at].strip(), notes)
+    body = _body(lines, head.body_from, comments.start, title, [glued_rest] if glued_rest else [])
+    if not any(line.endswith((".", "!", "?", '"', "”")) for line in body):
+        body.insert(0, title)  # a link post (a headline, perhaps its link): the headline is all the text there is
     named = next((m.group(1) for p in body[:3] if (m := _SELF_NAMED.match(p))), None)
     if not body:
         notes.append("no article text found between the headline and the end of the article")
-    return Parts(title, body, named, comments, published=published, notes=notes)
+    return Parts(
+        title,
+        body,
+        named,
+        comments,
+        published=head.published or head.updated,
+        notes=notes + _date_notes(head),
+        updated=head.updated,
+        date_how=_date_how(head),
+        site=site_name(lines, head.headline_at, _is_page_furniture),
+    )
+
+
+def _date_how(head: Head) -> str | None:
+    if head.published:
+        return f"the dateline “{head.dateline}” by the headline"
+    if head.updated:
+        return f"the page's only date, an update (“{head.dateline}”): the article may first have appeared earlier"
+    return None
+
+
+def _date_notes(head: Head) -> list[str]:
+    if head.updated and not head.published:
+        return [f"the page states only when it was updated (“{head.dateline}”): that date is drafted as `published`"]
+    return []
+
+
+def _body(lines: list[str], start: int, end: int, title: str, body: list[str]) -> list[str]:
+    """The article's paragraphs from `start`: labels, bylines and the headline's repeats skipped until it begins."""
+    for line in lines[start:end]:
+        stripped = line.strip()
+        if not stripped or _FURNITURE.match(stripped) or _MENU.match(stripped):
+            continue
+        if _ENDS_ARTICLE.match(stripped):
+            if body:
+                break
+            continue  # "5 Comments" or "Trending" under the headline: a link, not the end of the article
+        if not body and _skipped_before_text(stripped, title):
+            continue
+        if not body and normalise(stripped).startswith(normalise(title)) and len(stripped) > len(title):
+            stripped = stripped[len(title) :].strip()  # headline glued to the first line of the body
+        body.append(stripped)
+    return body
+
+
+def _skipped_before_text(line: str, title: str) -> bool:
+    """Lines between the headline and the article's text: bylines, the headline again, tags, captions."""
+    if _BYLINE.match(line) and len(line) < 160:
+        return True  # who wrote it and when: not the article's text
+    if _repeats_headline(line, title):
+        return True  # the headline again (page title, social title, subtitle)
+    if line.startswith(("http://", "https://")):
+        return False  # a link post's link is its text
+    # Captions, credits, labels and standfirsts: the article's first paragraph is a sentence.
+    return len(line.split()) < 12 and not line.endswith((".", "!", "?", ":", '"', "”"))
+
+
+def _is_furniture(line: str) -> bool:
+    return bool(_FURNITURE.match(line))
+
+
+def _is_page_furniture(line: str) -> bool:
+    """Furniture, or a site's menu: never the headline nor the site's name."""
+    return bool(_FURNITURE.match(line) or _MENU.match(line))
 
 
 def sentences(paragraph: str) -> list[str]:
     """A paragraph's sentences, each verbatim."""
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
-
-
-def _headline_line(lines: list[str], first: int, end: int) -> int:
-    """The headline's line: a site's name or menu may come first, as a short line before a longer one."""
-    candidates = [i for i in range(first, min(end, first + 12)) if lines[i].strip()][:4]
-    for i in candidates:
-        line = lines[i].strip()
-        if i > first and len(line.split()) > 6 and line.endswith((".", '."', ".”")):
-            break  # the article's text has begun: the short first line was the headline
-        if len(line.split()) >= 4 and not _MENU.match(line) and not _BYLINE.match(line):
-            return i
-    return first
 
 
 def _title(headline: str, notes: list[str]) -> tuple[str, str]:

@@ -1,0 +1,82 @@
+"""Sources as ingest finds them: clean names, a person's later mentions folded into the full
+name, titles kept as the note, registry aliases first; companies matched whatever their case."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PROJECT
+
+from microsite.config import load_config
+from microsite.ingest.facts import find_facts
+
+
+@pytest.fixture(scope="module")
+def config():
+    loaded, problems = load_config(PROJECT)
+    assert loaded is not None and not problems
+    return loaded
+
+
+def _sources(config, *paragraphs):
+    return {s.name: s for s in find_facts(list(paragraphs), [], config, None).sources}
+
+
+def test_a_title_before_a_name_is_kept_as_the_note(config):
+    found = _sources(config, "“Demand is back,” Acme Research Manager Dana Whitfield said in a press release.")
+    assert list(found) == ["Dana Whitfield"]
+    assert found["Dana Whitfield"].note == "Acme Research Manager"
+    found = _sources(config, "Secretary of Transport Paul Okafor said the rules would change.")
+    assert list(found) == ["Paul Okafor"] and found["Paul Okafor"].note == "Secretary of Transport"
+
+
+def test_an_appositive_is_the_note_and_the_outlet_told_is_a_source(config):
+    found = _sources(config, "Prices will fall, Rina Osei, associate director at Canalys, told Reuters.")
+    assert set(found) == {"Rina Osei", "Reuters"}
+    assert found["Rina Osei"].note == "associate director at Canalys"
+    found = _sources(config, "“It is a good year,” said Lio Brandt, Global Marketing lead, Acme Mobile.")
+    assert list(found) == ["Lio Brandt"] and found["Lio Brandt"].note == "Global Marketing lead, Acme Mobile"
+
+
+def test_names_carry_no_trailing_full_stop_and_later_mentions_fold_into_the_full_name(config):
+    found = _sources(
+        config,
+        "Shipments rose 8%, according to Canalys.",
+        "“Growth is back,” said Canalys analyst Mo Fenwick. Fenwick added that prices fell 3%.",
+    )
+    assert set(found) == {"Canalys", "Mo Fenwick"}
+
+
+def test_a_surname_alone_folds_into_the_name_the_article_gives(config):
+    found = _sources(config, "Acme CEO Larry Quill took to the blog to explain.", "Quill said sales would double.")
+    assert list(found) == ["Larry Quill"]
+
+
+def test_unnamed_officials_who_told_an_outlet_leave_the_outlet_as_the_source(config):
+    found = _sources(config, "Instead, officials told Reuters, the company paid the bonuses in full.")
+    assert list(found) == ["Reuters"]
+
+
+def test_registry_aliases_come_first(config):
+    found = _sources(
+        config,
+        "According to the Commerce Department, the firm broke the agreement.",
+        "The International Data Corporation (IDC) also reported a fall of 4%.",
+    )
+    assert set(found) == {"US Department of Commerce", "IDC"}
+
+
+def test_a_report_on_a_place_is_not_a_report_from_it(config):
+    assert "Africa" not in _sources(config, "According to a 2015 IDC report on Africa, sales rose 12%.")
+
+
+def test_a_company_speaking_for_itself_is_its_statement(config):
+    found = _sources(config, "T-Mobile said the phone goes on sale on May 17.")
+    assert list(found) == ["T-Mobile (company statement)"]
+    assert not found["T-Mobile (company statement)"].registered
+
+
+def test_companies_written_in_capitals_or_another_case_are_found(config):
+    facts = find_facts(["TECNO ships phones with Mediatek chips, while HONOR grows 9%."], [], config, None)
+    assert set(facts.companies) == {"Transsion", "MediaTek", "Honor"}
+    facts = find_facts(["Sales rose as the arm of the firm grew; an orange case sold well."], [], config, None)
+    assert facts.companies == []
