@@ -80,3 +80,17 @@ def test_companies_written_in_capitals_or_another_case_are_found(config):
     assert set(facts.companies) == {"Transsion", "MediaTek", "Honor"}
     facts = find_facts(["Sales rose as the arm of the firm grew; an orange case sold well."], [], config, None)
     assert facts.companies == []
+
+
+def test_the_opening_sentence_of_each_of_the_first_paragraphs_is_a_claim(config):
+    # News is written top down: the lede states the story even with no source, figure or forecast in it.
+    paragraphs = [
+        "The new handset arrived without the store its buyers expect in western markets. It looks fine.",
+        "Unveiled in a German city on a weekday, the premium range carries the latest camera hardware. More.",
+        "The reason is a trade dispute that bars firms from licensing the software to the maker. Still more.",
+        "A fourth paragraph opens with a sentence of plenty of words that is not a claim at all.",
+    ]
+    quotes = [claim.quote for claim in find_facts(paragraphs, [], config, None).claims]
+    assert quotes == [paragraph.split(". ")[0] + "." for paragraph in paragraphs[:3]]
+    short = find_facts(["Photo credit: the agency.", paragraphs[3]], [], config, None).claims
+    assert [claim.quote for claim in short] == [paragraphs[3]]  # a caption-length opening is not a claim

@@ -149,6 +149,10 @@ class Facts:
     notes: list[str] = field(default_factory=list)
 
 
+LEDE_PARAGRAPHS = 3  # whose first sentence is drafted as a claim, attributed or not
+LEDE_WORDS = 8  # shorter, it is a caption or a label more often than a statement
+
+
 def find_facts(body: list[str], comment_texts: list[str], config: Config, publisher: str | None) -> Facts:
     companies = _mentions(config.companies, "\n".join(body))
     in_comments = [c for c in _mentions(config.companies, "\n".join(comment_texts)) if c not in companies]
@@ -156,15 +160,17 @@ def find_facts(body: list[str], comment_texts: list[str], config: Config, publis
     claims: list[FoundClaim] = []
     used_ids: set[str] = set()
     dates: list[str] = []
-    for paragraph in body:
+    for number, paragraph in enumerate(body):
         dates += [m.group(0) for m in (*FULL_DATE.finditer(paragraph), *DAY_WITHOUT_YEAR.finditer(paragraph))]
-        for sentence in sentences(paragraph):
+        for place, sentence in enumerate(sentences(paragraph)):
             voices = _attributions(sentence, config)
             for voice in voices:
                 if voice.name != publisher:
                     sources.setdefault(voice.name, voice)
             said_by = voices[0] if voices else None
-            if said_by is None and not _FIGURE.search(sentence) and not _FORECAST.search(sentence):
+            # News is written top down: the opening sentences of the first paragraphs state the story.
+            lede = number < LEDE_PARAGRAPHS and place == 0 and len(sentence.split()) >= LEDE_WORDS
+            if said_by is None and not lede and not _FIGURE.search(sentence) and not _FORECAST.search(sentence):
                 continue
             claims.append(
                 FoundClaim(
