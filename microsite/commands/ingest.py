@@ -50,6 +50,7 @@ class Ingested:
             f"{len(facts.companies)} companies{only_in_comments}, "
             f"{len(parts.comments.comments)} comments ({parts.comments.shape})",
             _publisher_line(self.publisher_found),
+            _date_line(parts),
         ]
         if self.recapture_of:
             lines.append(
@@ -205,6 +206,13 @@ def _publisher(parts: Parts, text: str, config: Config) -> str | None:
 
 def _find_publisher(parts: Parts, text: str, config: Config) -> PublisherFound | None:
     return find_publisher(parts.self_named, parts.site, text, config.sources)
+
+
+def _date_line(parts: Parts) -> str:
+    if not parts.published:
+        return "    published: not stated in the capture (set it, with how you dated it, in date_note)"
+    updated = f"; updated {parts.updated}" if parts.updated else ""
+    return f"    published: {parts.published} (from {parts.date_how or 'the byline'}){updated}"
 
 
 def _publisher_line(found: PublisherFound | None) -> str:
