@@ -26,7 +26,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the content and write nothing")
 
     ingest = commands.add_parser("ingest", help="draft content pages from raw captures")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="capture files, or folders of them")
+    ingest.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="capture files (text, saved pages, web archives), folders of them, or URLs",
+    )
     ingest.add_argument("--out", type=Path, metavar="DIR", help="write drafts and copies into DIR, not the site")
     ingest.add_argument("--dry-run", action="store_true", help="only print what would be drafted")
 
@@ -94,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             from .commands.ingest import ingest
 
             out = args.out.resolve() if args.out else None
-            results = ingest(site_dir, [p.resolve() for p in args.paths], out, args.dry_run)
+            captures = [path if _is_url(path) else Path(path).resolve() for path in args.paths]
+            results = ingest(site_dir, captures, out, args.dry_run)
             for result in results:
                 print(result.report(), file=sys.stderr if result.problem else sys.stdout)
             drafted = sum(1 for r in results if not r.problem)
@@ -127,3 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nStopped.", file=sys.stderr)
         return 130
     return 0
+
+
+def _is_url(path: str) -> bool:
+    return path.startswith(("http://", "https://"))

@@ -70,13 +70,13 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
     problems = []
     companies = Registry("company")
     for index, entry in enumerate(parsed.companies):
-        company = Company(entry.name, slugify(entry.name), entry.kind, entry.country, list(entry.aliases))
+        company = Company(entry.name, _page_name(entry), entry.kind, entry.country, list(entry.aliases))
         problems += _register(companies, company, ("companies", index), file, text)
     sources = Registry("source")
     for index, entry in enumerate(parsed.sources):
         source = Source(
             entry.name,
-            slugify(entry.name),
+            _page_name(entry),
             entry.kind,
             homepage=entry.homepage,
             domains=list(entry.domains),
@@ -97,6 +97,11 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
         raw_html=parsed.raw_html,
     )
     return Config(file, settings, companies, sources), problems
+
+
+def _page_name(entry) -> str:
+    """The entry's `slug` if it sets one (to keep a URL stable), else one made from its name."""
+    return entry.slug or slugify(entry.name)
 
 
 def _story_registry(entries: list, file: Path, text: str) -> tuple[tuple[StoryInfo, ...], list[Problem]]:
@@ -136,14 +141,16 @@ def _register(registry: Registry, entry, loc: tuple, file: Path, text: str) -> l
             )
         else:
             registry.by_name[fold(name)] = entry
-    if any(e.slug == entry.slug for e in registry.entries):
+    same = next((e for e in registry.entries if e.slug == entry.slug), None)
+    if same is not None:
         problems.append(
             Problem(
                 file,
-                f"`{entry.name}` gives the page name `{entry.slug}`, which another {registry.label} has",
+                f"`{entry.name}` gives the page name `{entry.slug}`, which the {registry.label} `{same.name}` has",
                 line=yamlfile.line_of(text, loc),
                 field=f"{loc[0]}[{loc[1]}].name",
-                hint="names must differ in more than punctuation and case",
+                hint="names that differ only in punctuation, case or script (華為 and 华为 are both hua-wei) "
+                "share a page name: give one of them a `slug:` of its own",
             )
         )
     registry.entries.append(entry)

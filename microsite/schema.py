@@ -9,7 +9,9 @@ loader, not here.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic import Strict as PydanticStrict
@@ -69,6 +71,64 @@ def _url(value: object) -> object:
     return value
 
 
+# ---- provenance (a capture's `accessed`, `archive_url`, `language`, `sha256`) ----
+_ACCESSED = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?")
+# BCP 47 as pages declare it: language, optional script, region and variants (en, zh-Hans, pt-BR, zh-Hant-TW).
+_LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*"
+)
+
+
+def _accessed(value: object) -> object:
+    # When the capture was made: a day, or the moment a WARC records (2024-05-01T12:30:00Z).
+    if value is None or value == "":
+        return None
+    text = value.strip() if isinstance(value, str) else None
+    wanted = "write it YYYY-MM-DD or as an ISO 8601 date-time such as 2024-05-01T12:30:00Z"
+    if text is None or not _ACCESSED.fullmatch(text):
+        raise ValueError(f"`{value}` is not a date or date-time: {wanted}")
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"`{text}` is not a real date or time: {wanted}") from None
+    return text
+
+
+def _web_address(value: object) -> object:
+    # A full address with a host: an archive copy is followed by readers, so `https://` alone will not do.
+    if isinstance(value, str) and value:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            raise ValueError(
+                f"`{value}` is not a web address: write it in full, such as https://web.archive.org/web/..."
+            )
+    return value
+
+
+def _language(value: object) -> object:
+    if isinstance(value, str) and value:
+        value = value.strip()
+        if not _LANGUAGE_TAG.fullmatch(value):
+            raise ValueError(f"`{value}` is not a BCP 47 language tag: write one such as en, zh-Hans or pt-BR")
+    return value
+
+
+def _sha256(value: object) -> object:
+    value = _number_to_text(value)  # all digits: YAML reads it as a number
+    if isinstance(value, str) and value:
+        value = value.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise ValueError(
+                f"`{value}` is not a SHA-256 digest: write the 64 hexadecimal characters `sha256sum` prints"
+            )
+    return value
+
+
+def _one_or_more(value: object) -> object:
+    return [value] if isinstance(value, str) else value  # `authors: Jane Doe` is a byline of one
+
+
 Text = Annotated[str, BeforeValidator(_strip), BeforeValidator(_number_to_text), Field(min_length=1)]
 OptionalText = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_number_to_text)]
 Slug = Annotated[str, BeforeValidator(_number_to_text), Field(pattern=SLUG_PATTERN.pattern)]
@@ -78,6 +138,11 @@ Domain = Annotated[str, BeforeValidator(_domain)]
 Names = list[Text]
 Flag = Annotated[bool, BeforeValidator(_flag), PydanticStrict()]
 Count = Annotated[int, PydanticStrict()]  # digits only: "1_000", 1e3 or 0x1F are refused, not read as numbers
+Accessed = Annotated[str | None, BeforeValidator(_accessed)]
+WebAddress = Annotated[str | None, BeforeValidator(_web_address)]
+LanguageTag = Annotated[str | None, BeforeValidator(_language)]
+Sha256 = Annotated[str | None, BeforeValidator(_sha256)]
+Authors = Annotated[list[Text], BeforeValidator(_one_or_more)]
 
 
 class Strict(BaseModel):
@@ -92,6 +157,7 @@ class CompanyEntry(Strict):
     aliases: Names = []
     kind: Literal[COMPANY_KINDS]
     country: OptionalText = None
+    slug: Slug | None = None  # the page name, instead of one made from the name: keeps a URL when the name changes
 
 
 class SourceEntry(Strict):
@@ -101,6 +167,7 @@ class SourceEntry(Strict):
     homepage: Url = None
     domains: list[Domain] = []  # the hosts its pages are served from, beside the homepage's
     affiliation: OptionalText = None
+    slug: Slug | None = None  # as CompanyEntry's
 
 
 class StoryEntry(Strict):
@@ -174,6 +241,12 @@ class FrontMatter(Strict):
     date_note: Text
     url: Url = None
     seed: Text
+    original: OptionalText = None  # the saved page in seeds/ that `seed` was extracted from, byte for byte
+    accessed: Accessed = None
+    archive_url: WebAddress = None
+    authors: Authors = []
+    language: LanguageTag = None  # None: the site's
+    sha256: Sha256 = None  # of `original`, or of `seed` when there is none
     draft: Flag = False
     story: Slug | None = None
     companies: Names = []

@@ -6,9 +6,10 @@ import re
 import unicodedata
 from bisect import bisect_right
 
+from slugify import slugify as _slugify
+
 _TYPOGRAPHIC = "’‘“”„–—"
 _TYPOGRAPHY = str.maketrans(_TYPOGRAPHIC, '\'\'"""--')
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LONG_SPACE_RUN = re.compile(r"\s\s+")  # the same as \s{2,}, which re scans for 3x slower
 
@@ -25,9 +26,12 @@ _SMALL_PIECE = 64  # and the blocks NFC changes are cut down to pieces of about 
 
 
 def slugify(name: str) -> str:
-    """'AT&T' -> 'at-t', 'Telefónica' -> 'telefonica'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", ascii_name.lower()).strip("-") or "item"
+    """'AT&T' -> 'at-t', 'Telefónica' -> 'telefonica', 'Straße' -> 'strasse', '华为' -> 'hua-wei'.
+
+    Every script is transliterated (text-unidecode: Chinese as pinyin, one word per character), so
+    names in other scripts give readable, distinct page names, not "item". The backend is named, not
+    "auto", so that installing Unidecode (another package may bring it) never changes a URL."""
+    return _slugify(name, backend="text-unidecode") or "item"
 
 
 def fold(name: str) -> str:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..config import Config, load_config
 from ..errors import BuildFailed, Problem, display_path
-from ..ingest.decode import Refused, decode
+from ..ingest.declared import Provenance, declared_publisher, overrule, provenance
+from ..ingest.decode import Refused
 from ..ingest.draft import draft_page
 from ..ingest.facts import Facts, find_facts
 from ..ingest.masthead import PublisherFound, find_publisher
 from ..ingest.structure import Parts, split
+from ..ingest.webcapture import fetch, unpack
 from ..text import slugify
 
 SLUG_LIMIT = 60
@@ -26,7 +30,7 @@ _SEED_LINE = re.compile(r"^seed:\s*['\"]?(.+?)['\"]?\s*$", re.MULTILINE)
 
 @dataclass
 class Ingested:
-    capture: Path
+    capture: Path | str  # a file, or the URL it was fetched from
     page: Path | None = None
     seed: Path | None = None
     parts: Parts | None = None
@@ -36,15 +40,21 @@ class Ingested:
     notes: list[str] = field(default_factory=list)
     problem: Problem | None = None
     recapture_of: Path | None = None  # the page this capture seems to be another capture of
+    provenance: Provenance | None = None
+    kind: str = "text"  # "text", "html", "mhtml", "warc" or "wacz"
+    encoding: str | None = None
 
     def report(self) -> str:
         if self.problem:
             return self.problem.format()
         facts, parts = self.facts, self.parts
         only_in_comments = f" (+{len(facts.comment_companies)} only in comments)" if facts.comment_companies else ""
+        kept = f"the capture is in {display_path(self.seed)}"
+        if self.provenance and self.provenance.original:
+            original = self.seed.with_name(self.provenance.original)
+            kept = f"the {_KINDS[self.kind]} is in {display_path(original)}, the text it shows in {self.seed.name}"
         lines = [
-            f"{display_path(self.capture)} -> {display_path(self.page)} (draft); the capture is in "
-            f"{display_path(self.seed)}",
+            f"{_shown(self.capture)} -> {display_path(self.page)} (draft); {kept}",
             f"    title: {parts.title}",
             f"    found: {len(facts.claims)} claims, {len(facts.sources)} sources, "
             f"{len(facts.companies)} companies{only_in_comments}, "
@@ -52,6 +62,7 @@ class Ingested:
             _publisher_line(self.publisher_found),
             _date_line(parts),
         ]
+        lines += _provenance_lines(self.provenance)
         if self.recapture_of:
             lines.append(
                 f"    recapture: seems to be another capture of {display_path(self.recapture_of)}; "
@@ -72,7 +83,9 @@ class Ingested:
         return "\n".join(lines)
 
 
-def ingest(site_dir: Path, paths: list[Path], out_dir: Path | None = None, dry_run: bool = False) -> list[Ingested]:
+def ingest(
+    site_dir: Path, paths: list[Path | str], out_dir: Path | None = None, dry_run: bool = False
+) -> list[Ingested]:
     config, problems = load_config(site_dir)
     if config is None:
         raise BuildFailed(problems)
@@ -84,10 +97,12 @@ def ingest(site_dir: Path, paths: list[Path], out_dir: Path | None = None, dry_r
     return results
 
 
-def _captures(paths: list[Path], results: list[Ingested]) -> list[Path]:
-    found: list[Path] = []
+def _captures(paths: list[Path | str], results: list[Ingested]) -> list[Path | str]:
+    found: list[Path | str] = []
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, str):  # a URL: fetched when its turn comes
+            found.append(path)
+        elif path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
         elif path.is_file():
             found.append(path)
@@ -99,21 +114,32 @@ def _captures(paths: list[Path], results: list[Ingested]) -> list[Path]:
 
 
 def _ingest_one(
-    capture: Path, config: Config, target: Path, summarised: dict, dry_run: bool, known_sites: list[Path] = ()
+    capture: Path | str, config: Config, target: Path, summarised: dict, dry_run: bool, known_sites: list[Path] = ()
 ) -> Ingested:
+    """One capture (a file, or a URL to fetch into a WARC) -> its seeds and its draft page."""
     result = Ingested(capture)
+    is_url = isinstance(capture, str)
     try:
-        data = capture.read_bytes()
-        decoded = decode(data)
+        data = fetch(capture) if is_url else capture.read_bytes()
+        name = _archive_name(capture) if is_url else capture.name
+        unpacked = unpack(data, name)
     except OSError as err:
         result.problem = Problem(capture, f"cannot be read: {err.strerror}")
         return result
-    except Refused as refused:
-        result.problem = Problem(capture, refused.message, hint=refused.hint)
+    except Refused as refused:  # a URL's message names it; a file's is said of the file
+        result.problem = Problem(None if is_url else capture, refused.message, hint=refused.hint)
         return result
-
-    seed_name = _seed_name(capture)
-    seed_bytes = data if decoded.utf8 else decoded.text.encode("utf-8")  # the site reads UTF-8 only
+    if unpacked.kind == "text":
+        seed_name, original_name = _seed_name(Path(name)), None
+        seed_bytes = data if unpacked.encoding == "UTF-8" else unpacked.text.encode("utf-8")  # the site reads UTF-8
+    else:  # the saved page is the evidence, kept as it is; the text it shows goes beside it
+        original_name = _seed_name(Path(name))
+        seed_name, seed_bytes = original_name + ".txt", unpacked.text.encode("utf-8")
+    result.provenance = provenance(unpacked, data if original_name else seed_bytes, original_name)
+    if not is_url:
+        result.provenance.modified = _modified_day(capture)
+    result.kind, result.encoding = unpacked.kind, unpacked.encoding
+    text = unpacked.text
     if seed_name in summarised and summarised[seed_name][1] == seed_bytes:
         result.problem = Problem(
             capture,
@@ -121,9 +147,15 @@ def _ingest_one(
             hint="edit that page; ingest drafts a page for a new capture only",
         )
         return result
-    parts = split(decoded.text)
-    result.parts, result.notes = parts, [*decoded.notes, *parts.notes]
-    found = result.publisher_found = _find_publisher(parts, decoded.text, config)
+    parts = split(text)
+    overrule(parts, unpacked, result.provenance)
+    result.parts, result.notes = parts, [*unpacked.notes, *parts.notes]
+    found = result.publisher_found = declared_publisher(unpacked, config)
+    if found is not None:
+        result.provenance.publisher_declared = True
+        result.provenance.declared.append(f"publisher: {found.how}")
+    else:
+        found = result.publisher_found = _find_publisher(parts, text, config)
     result.publisher = found.name if found and found.registered else None  # only a registered one is drafted
     comment_texts = [c.text for c in parts.comments.comments]
     result.facts = find_facts(parts.body, comment_texts, config, result.publisher)
@@ -141,14 +173,25 @@ def _ingest_one(
         )
         return result
     recapture_of = display_path(result.recapture_of) if result.recapture_of else None
-    page_text, draft_notes = draft_page(parts, result.facts, seed_name, decoded.text, result.publisher, recapture_of)
+    original = target / "seeds" / original_name if original_name else None
+    if original is not None and original.exists() and original.read_bytes() != data:
+        result.problem = Problem(
+            capture,
+            f"{display_path(original)} exists with other content: nothing was written for this capture",
+            hint="rename the capture file so that its name is new in seeds/",
+        )
+        return result
+    page_text, draft_notes = draft_page(
+        parts, result.facts, seed_name, text, result.publisher, recapture_of, result.provenance
+    )
     result.notes += draft_notes
     if not dry_run:
         result.seed.parent.mkdir(parents=True, exist_ok=True)
         result.page.parent.mkdir(parents=True, exist_ok=True)
-        if not result.seed.exists():
-            with result.seed.open("xb") as out:
-                out.write(seed_bytes)
+        for path, content in ((original, data), (result.seed, seed_bytes)):
+            if path is not None and not path.exists():
+                with path.open("xb") as out:
+                    out.write(content)
         with result.page.open("x", encoding="utf-8") as out:  # "x": never replace a page that appeared meanwhile
             out.write(page_text)
     return result
@@ -183,6 +226,39 @@ def _free_page(content: Path, slug: str) -> Path:
     while page.exists():
         page, n = content / f"{slug}-{n}.md", n + 1
     return page
+
+
+_KINDS = {"html": "saved page", "mhtml": "MHTML page", "warc": "web archive (WARC)", "wacz": "web archive (WACZ)"}
+
+
+def _shown(capture: Path | str) -> str:
+    return capture if isinstance(capture, str) else display_path(capture)
+
+
+def _provenance_lines(found: Provenance | None) -> list[str]:
+    if found is None:
+        return []
+    lines = [f"    declared by the page: {'; '.join(found.declared)}"] if found.declared else []
+    known = [f"{key} {value}" for key, value in (("url", found.url), ("accessed", found.accessed)) if value]
+    known += [f"authors {', '.join(found.authors)}"] if found.authors else []
+    known += [f"language {found.language}"] if found.language else []
+    if known:
+        lines.append("    provenance: " + "; ".join(known))
+    return lines
+
+
+def _modified_day(capture: Path) -> str | None:
+    try:
+        return datetime.fromtimestamp(capture.stat().st_mtime, tz=UTC).date().isoformat()
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def _archive_name(url: str) -> str:
+    """A fetched page's WARC file name, from its address: `example.com-news-huawei.warc.gz`."""
+    parts = urlsplit(url)
+    name = re.sub(r"[^\w.-]+", "-", f"{parts.hostname or 'page'}{parts.path}").strip(".-")[:80].rstrip(".-")
+    return (name or "page") + ".warc.gz"
 
 
 def _seed_name(capture: Path) -> str:

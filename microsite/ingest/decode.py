@@ -1,13 +1,17 @@
 """A capture's bytes -> text, or a clear refusal: empty, binary, too large.
 
-Captures come from browsers and editors on every system, so text that is not UTF-8
-is read with the usual fallbacks, and the report says which one was used.
+Captures come from browsers and editors on every system, and pages in any script: text that
+is not UTF-8 is read in the encoding the page declares when its bytes fit it, else in the one
+charset-normalizer finds among those news pages use, else as Windows-1252; the report says which.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
 
 MAX_BYTES = 5 * 1024 * 1024  # a news page's text is tens of kilobytes; 5 MB is something else
 
@@ -19,8 +23,72 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_FALLBACKS = ("cp1252", "latin-1")  # Windows' Western default, then the one that reads any byte
-_LABELS = {"cp1252": "Windows-1252", "latin-1": "ISO-8859-1", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+# The encodings news pages are written in besides UTF-8, which detection chooses among (a short list:
+# each one more is one more way to misread a short text). As browsers do (the WHATWG Encoding standard),
+# ISO-8859-1 and -9 are read as their Windows supersets, GB2312 and GBK as GB18030, Shift_JIS as
+# cp932 and EUC-KR as cp949: the same text for every page the smaller encoding can write.
+DETECTED = (
+    "cp1252", "iso8859_2", "iso8859_5", "iso8859_7", "cp1254", "iso8859_15",
+    "gb18030", "big5", "cp932", "euc_jp", "cp949", "cp1251", "koi8_r",
+)  # fmt: skip
+# A declared charset (codecs.lookup's name for it) -> the encoding browsers read it as.
+_AS_BROWSERS_READ = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "utf-16": "utf-8",  # a page that says UTF-16 in a <meta> tag cannot be UTF-16: browsers read UTF-8
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+}
+# Labels pages use that Python does not know (from the WHATWG Encoding standard).
+_WEB_LABELS = {
+    "x-gbk": "gb18030",
+    "csgb2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "csshiftjis": "cp932",
+    "x-euc-jp": "euc_jp",
+    "cseucpkdfmtjapanese": "euc_jp",
+    "cn-big5": "big5",
+    "x-x-big5": "big5",
+    "windows-874": "cp874",
+    "x-cp1251": "cp1251",
+    "x-cp1252": "cp1252",
+}
+_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp1252": "Windows-1252",
+    "cp1250": "Windows-1250",
+    "cp1251": "Windows-1251",
+    "cp1253": "Windows-1253",
+    "cp1254": "Windows-1254",
+    "cp874": "Windows-874",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "cp950": "Big5 (cp950)",
+    "cp932": "Shift_JIS",
+    "euc_jp": "EUC-JP",
+    "cp949": "EUC-KR",
+    "koi8-r": "KOI8-R",
+    "koi8-u": "KOI8-U",
+}
+# Detection needs some non-ASCII bytes to go on: with fewer than this (three Chinese characters, or an
+# English text's few curly quotes, which Shift_JIS and Windows-1251 also read) it guesses, and Windows-1252
+# is the likelier reading. See tests/test_encodings.py for the lengths where detection is reliable.
+_DETECTABLE = 8
+_NON_ASCII_BYTES = bytes(range(128, 256))
+_C1_CONTROLS = re.compile("[\x80-\x9f]")  # no text has them: a sign of the wrong single-byte code page
 
 
 @dataclass
@@ -44,7 +112,8 @@ def _not_text() -> Refused:
     )
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """`declared`: the charset an HTML page or an archive's header declares, read when the bytes fit it."""
     if len(data) >= MAX_BYTES:
         raise Refused(
             f"is {len(data) / 1024 / 1024:.1f} MB; captures of 5 MB and more are refused",
@@ -52,37 +121,107 @@ def decode(data: bytes) -> Decoded:
         )
     if not data:
         raise Refused("is empty", "copy the article's text from the browser into the file")
-    text, encoding = _text(data)
+    text, encoding, how = _text(data, declared)
     if not text.strip():
         raise Refused("holds only white space", "copy the article's text from the browser into the file")
     if _looks_binary(text):
         raise _not_text()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    notes = [] if encoding == "UTF-8" else [f"not UTF-8: read as {encoding} and saved to seeds/ as UTF-8"]
-    return Decoded(text, encoding, encoding == "UTF-8", notes)
+    utf8 = encoding == "UTF-8"
+    notes = [] if utf8 else [f"not UTF-8: read as {encoding} ({how}) and saved to seeds/ as UTF-8"]
+    return Decoded(text, encoding, utf8, notes)
 
 
-def _text(data: bytes) -> tuple[str, str]:
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                break
-            label = "UTF-8" if codec == "utf-8-sig" else _LABELS[codec]
-            return text.lstrip("\ufeff"), label
+def _text(data: bytes, declared: str | None) -> tuple[str, str, str]:
+    """The text, its encoding's label and how that encoding was found."""
+    marked = _with_bom(data)
+    if marked:
+        return marked
     if b"\x00" in data:  # no text encoding used on the web writes NUL bytes
         raise _not_text()
     try:
-        return data.decode("utf-8"), "UTF-8"
+        return data.decode("utf-8"), "UTF-8", ""
     except UnicodeDecodeError:
         pass
-    for codec in _FALLBACKS:
-        try:
-            return data.decode(codec), _LABELS[codec]
-        except UnicodeDecodeError:
+    declared_codec = _declared_codec(declared)
+    if declared_codec and (text := _clean(data, declared_codec)) is not None:
+        return text, _label(declared_codec), "declared by the page"
+    text, codec, how = _guess(data)
+    if declared and declared.strip():
+        unfit = "which its bytes are not" if declared_codec else "which is not an encoding known here"
+        how += f"; the page declares `{declared.strip()}`, {unfit}"
+    return text, _label(codec), how
+
+
+def _with_bom(data: bytes) -> tuple[str, str, str] | None:
+    for bom, codec in _BOMS:
+        # UTF-16 and -32 write a NUL byte for a space, a line end or a digit; without one, an "яю" or
+        # "ÿþ" that begins a Windows-1251 or -1252 text is not a byte-order mark.
+        if data.startswith(bom) and (codec == "utf-8-sig" or b"\x00" in data[len(bom) :]):
+            try:
+                return data.decode(codec).lstrip("\ufeff"), _label(codec), "byte-order mark"
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _guess(data: bytes) -> tuple[str, str, str]:
+    """Detection's reading, else Windows-1252's (ISO-8859-1's, which reads any byte, when even that fails)."""
+    enough = _non_ascii(data) >= _DETECTABLE
+    found = _detect(data) if enough else None
+    if found:
+        return found[0], found[1], "detected"
+    how = "no other encoding fits" if enough else "too few non-ASCII bytes to detect another"
+    text = _clean(data, "cp1252")
+    return (text, "cp1252", how) if text is not None else (data.decode("latin-1"), "latin-1", how)
+
+
+def _non_ascii(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _NON_ASCII_BYTES))
+
+
+def _declared_codec(declared: str | None) -> str | None:
+    """The codec browsers read a declared charset with, or None for a missing or unknown one."""
+    label = (declared or "").strip().strip("\"'").lower()
+    if not label:
+        return None
+    if label in _WEB_LABELS:
+        return _WEB_LABELS[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _AS_BROWSERS_READ.get(name, name)
+
+
+def _clean(data: bytes, codec: str) -> str | None:
+    """The text if every byte decodes with `codec` and gives no C1 control character, else None."""
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return None if _C1_CONTROLS.search(text) else text
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best reading among the encodings news pages use, as (text, codec)."""
+    matches = from_bytes(data, cp_isolation=list(DETECTED), preemptive_behaviour=False)
+    for match in matches:  # best first
+        text = str(match)
+        if _C1_CONTROLS.search(text):
             continue
-    raise AssertionError("latin-1 decodes any bytes")
+        # Where Windows-1252 reads the same text (curly quotes are the same bytes in Windows-1251), say so:
+        # it is the encoding the page was most likely written in, and the name a reader knows.
+        if _clean(data, "cp1252") == text:
+            return text, "cp1252"
+        return text, match.encoding
+    return None
+
+
+def _label(codec: str) -> str:
+    """The name readers know an encoding by: "Windows-1252", "GB18030", "Shift_JIS"."""
+    name = codecs.lookup(codec).name
+    return _LABELS.get(name) or name.upper().replace("ISO8859", "ISO-8859")
 
 
 def _looks_binary(text: str) -> bool:

@@ -6,6 +6,8 @@ in as `kind: anonymous` with a note saying so, and the report lists it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import yaml
 
 from ..text import NormalisedText
@@ -13,11 +15,20 @@ from .comments import FoundComment
 from .facts import Facts, FoundSource
 from .structure import Parts
 
+if TYPE_CHECKING:  # reading saved pages loads trafilatura: only ingest needs it, and only for them
+    from .declared import Provenance
+
 UNATTRIBUTED = "The article, unattributed"
 
 
 def draft_page(
-    parts: Parts, facts: Facts, seed: str, capture: str, publisher: str | None, recapture_of: str | None = None
+    parts: Parts,
+    facts: Facts,
+    seed: str,
+    capture: str,
+    publisher: str | None,
+    recapture_of: str | None = None,
+    provenance: Provenance | None = None,
 ) -> tuple[str, list[str]]:
     """The page's text, and notes on what was left out because it could not be checked."""
     notes: list[str] = []
@@ -46,10 +57,14 @@ def draft_page(
         front["publisher"] = publisher
     if parts.published:
         front["published"] = parts.published
-    front["date_note"] = _date_note(parts, facts) + _publisher_note(parts, publisher)
+    declared = provenance is not None and provenance.publisher_declared  # said with the other declared values
+    front["date_note"] = _date_note(parts, facts) + ("" if declared else _publisher_note(parts, publisher))
     if recapture_of:
         front["date_note"] += f" This capture seems to be another capture of {recapture_of}: compare the two."
     front["seed"] = seed
+    if provenance is not None:
+        front.update(_provenance(provenance))
+        front["date_note"] += _provenance_note(provenance)
     if facts.companies:
         front["companies"] = facts.companies
     if sources:
@@ -64,6 +79,21 @@ def draft_page(
         }
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100) + "---\n"
     return text + _body(parts), notes
+
+
+def _provenance(found: Provenance) -> dict:
+    """The provenance keys, in the order docs/content-format.md lists them; only those known."""
+    keys = {"original": found.original, "url": found.url, "accessed": found.accessed}
+    keys |= {"authors": found.authors, "language": found.language, "sha256": found.sha256}
+    return {key: value for key, value in keys.items() if value}
+
+
+def _provenance_note(found: Provenance) -> str:
+    declared = f" Declared by the page: {'; '.join(found.declared)}." if found.declared else ""
+    if found.accessed:
+        return declared
+    modified = f" (the file was last changed on {found.modified}: if you saved it then, that is the day)"
+    return declared + " Set `accessed` to the day the page was saved" + (modified if found.modified else "") + "."
 
 
 def _sources(found: list[FoundSource], publisher: str | None) -> list[dict]:
