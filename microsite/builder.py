@@ -170,7 +170,7 @@ class Builder:
         self.templates.refresh()
         # A kept Builder wrote the folder itself; a folder replaced since (its marker is new) is built afresh.
         built = self._built if self._built is not None and _same_marker(self.out_dir, self._built) else None
-        copies = {**_static_copies(static_dirs), **{urls.capture_text(a.slug): a.capture.path for a in site.articles}}
+        copies = {**_static_copies(static_dirs), **_capture_copies(site.articles)}
         # Taken before any copy is made: a file changed while it is copied is copied again by the next build.
         copy_signatures = {path: signature(source) for path, source in copies.items()}
 
@@ -309,7 +309,7 @@ class Builder:
         for page in pages:
             plan[page.path] = digests.page(page)
         to_render = [page for page in pages if self._built.plan.get(page.path) != plan[page.path]]
-        copies = {urls.capture_text(article.slug): article.capture.path for article in edited}
+        copies = _capture_copies(edited)
         result = self._write_in_place(site, plan, to_render, copies, self.loader.inputs_of_part())
         if self.cache is not None:
             self.loader.save_part()
@@ -665,6 +665,8 @@ class _Outlines:
         captured_by: dict[str, list[str]] = {}
         for article in site.articles:
             captured_by.setdefault(str(article.capture.path), []).append(article.slug)
+            if article.original:  # its copy in the output, and its digest, are the article's own
+                captured_by.setdefault(str(article.capture.path.with_name(article.original)), []).append(article.slug)
         return cls(
             key,
             config,
@@ -723,6 +725,16 @@ def _static_copies(static_dirs: list[Path]) -> dict[str, Path]:
             for file in sorted(folder.rglob("*")):
                 if file.is_file():
                     copies[f"{urls.STATIC}/{file.relative_to(folder).as_posix()}"] = file
+    return copies
+
+
+def _capture_copies(articles: list[Article]) -> dict[str, Path]:
+    """Output path -> the capture copied there: each article's text capture, and its saved original if any."""
+    copies = {}
+    for article in articles:
+        copies[urls.capture_text(article.slug)] = article.capture.path
+        if article.original:
+            copies[urls.capture_original(article.slug)] = article.capture.path.with_name(article.original)
     return copies
 
 

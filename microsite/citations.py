@@ -8,6 +8,7 @@ Keys come from the slug, so they are unique in the site and stable between build
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ CSL_FIELDS = (
         "article-newspaper",
     ),
     Field("title", "text", "The headline.", "Huawei & Xiaomi Talking Phone Partnerships With Verizon, AT&T"),
+    Field(
+        "author",
+        "[{literal}]",
+        "The byline's names as the page's `authors` gives them, each kept whole; left out when unknown.",
+        '[{"literal": "Chris Smith"}]',
+    ),
     Field("container-title", "text", "The publisher's name; left out when unknown.", "Android Headlines"),
     Field(
         "issued",
@@ -65,6 +72,12 @@ CSL_FIELDS = (
         "text",
         "Where the article was published; left out when unknown.",
         "https://www.androidheadlines.com/2017/12/huawei-xiaomi-verizon-att.html",
+    ),
+    Field(
+        "accessed",
+        "{date-parts}",
+        "The day the capture was made (`accessed`); left out when unknown.",
+        '{"date-parts": [[2017, 12, 9]]}',
     ),
     Field(
         "note",
@@ -88,6 +101,12 @@ BIBTEX_FIELDS = (
         "The headline, LaTeX-escaped, in double braces so that styles keep its capitals.",
         "{Huawei {\\&} Xiaomi Talking Phone Partnerships With Verizon, AT{\\&}T}",
     ),
+    Field(
+        "author",
+        "LaTeX text",
+        "The byline's names joined by `and`; a name holding a comma or an `and` is braced, so it stays whole.",
+        "Chris Smith and {Staff, Reuters}",
+    ),
     Field("journal", "LaTeX text", "In @article: the publisher.", "Android Headlines"),
     Field("howpublished", "LaTeX text", "In @misc: the publisher, when known.", "Huawei newsroom"),
     Field(
@@ -103,6 +122,7 @@ BIBTEX_FIELDS = (
         "Where the article was published; left out when unknown.",
         "https://www.androidheadlines.com/2017/12/huawei-xiaomi-verizon-att.html",
     ),
+    Field("urldate", "ISO 8601", "The day the capture was made (`accessed`), for biblatex.", "2017-12-09"),
     Field(
         "note",
         "LaTeX text",
@@ -122,6 +142,7 @@ class Citation:
     csl_path: str
     capture_path: str
     capture_url: str | None
+    highwire: list[tuple[str, str]]  # the page's citation_* meta tags, for Zotero's Connector and Google Scholar
 
 
 def for_article(site: Site, article: Article) -> Citation:
@@ -133,7 +154,27 @@ def for_article(site: Site, article: Article) -> Citation:
         csl_path=urls.citation_csl(article.slug),
         capture_path=capture,
         capture_url=urls.absolute(capture, site.settings.base_url),
+        highwire=highwire_tags(site, article),
     )
+
+
+def highwire_tags(site: Site, article: Article) -> list[tuple[str, str]]:
+    """The Highwire Press `citation_*` meta tags as Zotero's Embedded Metadata translator reads them: one
+    `citation_author` per name (it splits a tag at semicolons), the date as 2017/12/08 at its precision, the
+    page's own address, and the publisher: as citation_journal_title for news (Zotero's publicationTitle,
+    the newspaper's field too), as citation_publisher otherwise."""
+    tags = [("citation_title", article.title)]
+    tags += [("citation_author", name) for name in article.authors]
+    if article.published:
+        date = article.published.iso().replace("-", "/")
+        tags += [("citation_publication_date", date), ("citation_date", date)]
+    if article.publisher:
+        tags.append(("citation_journal_title" if is_news(article) else "citation_publisher", article.publisher.name))
+    page_url = urls.absolute(urls.article(article.slug), site.settings.base_url)
+    if page_url:
+        tags += [("citation_public_url", page_url), ("citation_fulltext_html_url", page_url)]
+    tags.append(("citation_language", article.language or site.settings.language))
+    return tags
 
 
 def is_news(article: Article) -> bool:
@@ -155,6 +196,8 @@ class DeferredCitation:
 
 def csl_item(site: Site, article: Article) -> dict:
     item = {"id": article.slug, "type": "article-newspaper" if is_news(article) else "webpage", "title": article.title}
+    if article.authors:  # as the byline gives them: a literal name is never split into the wrong parts
+        item["author"] = [{"literal": name} for name in article.authors]
     if article.publisher:
         item["container-title"] = article.publisher.name
     if article.published:
@@ -162,6 +205,8 @@ def csl_item(site: Site, article: Article) -> dict:
         item["issued"] = {"date-parts": [[part for part in (date.year, date.month, date.day) if part]]}
     if article.url:
         item["URL"] = article.url
+    if article.accessed_day:
+        item["accessed"] = {"date-parts": [[int(part) for part in article.accessed_day.split("-")]]}
     item["note"] = capture_note(site, article)
     return item
 
@@ -204,6 +249,8 @@ def site_bibtex(site: Site) -> Iterator[str]:
 def bibtex_entry(site: Site, article: Article) -> bib.Entry:
     # Text is LaTeX-escaped here; the url is left as it is, since BibTeX styles and biblatex read it verbatim.
     fields = [bib.Field("title", "{" + latex(article.title) + "}")]  # inner braces keep the capitals
+    if article.authors:
+        fields.append(bib.Field("author", " and ".join(_bibtex_name(name) for name in article.authors)))
     if article.publisher:
         fields.append(bib.Field("journal" if is_news(article) else "howpublished", latex(article.publisher.name)))
     if article.published:
@@ -213,8 +260,17 @@ def bibtex_entry(site: Site, article: Article) -> bib.Entry:
         fields.append(bib.Field("date", article.published.iso()))
     if article.url:
         fields.append(bib.Field("url", article.url.translate(_URL_UNSAFE)))
+    if article.accessed_day:
+        fields.append(bib.Field("urldate", article.accessed_day))
     fields.append(bib.Field("note", latex(capture_note(site, article))))
     return bib.Entry("article" if is_news(article) else "misc", article.slug, fields)
+
+
+def _bibtex_name(name: str) -> str:
+    # BibTeX reads a comma as "Last, First" and `and` as the next name: a byline name holding either is braced,
+    # so that it stays one name, written as given.
+    text = latex(name)
+    return "{" + text + "}" if "," in name or re.search(r"\band\b", name, re.IGNORECASE) else text
 
 
 def latex(text: str) -> str:

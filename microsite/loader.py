@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import parallel, relations, urls, yamlfile
-from .cache import PageStore
+from .cache import DiskCache, PageStore
 from .config import Config, Registry, load_config
 from .errors import BuildFailed, Problem, display_path, field_path
 from .files import markdown_files, settled, signature, unchanged
@@ -35,6 +35,7 @@ from .model import (
     Whole,
     new_spool,
 )
+from .provenance import FileDigests, mismatch
 from .reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
 from .schema import ANONYMOUS, FrontMatter
 from .text import SLUG_PATTERN, NormalisedText, fold, normalise
@@ -42,8 +43,11 @@ from .validation import schema_problems
 
 
 def load_site(site_dir: Path) -> Site:
-    """The whole site, checked. Raises BuildFailed listing every problem."""
-    return SiteLoader(site_dir).load()
+    """The whole site, checked. Raises BuildFailed listing every problem.
+
+    The digests the last build verified are trusted for files whose stat is unchanged, as a build trusts
+    them; nothing is written (`check` writes nothing)."""
+    return SiteLoader(site_dir, digests=FileDigests(DiskCache(site_dir), keep=False)).load()
 
 
 @dataclass
@@ -55,6 +59,9 @@ class _LoadedPage:
     problems: list[Problem]
     record: bytes | None = None  # the page pickled for the build cache; None until it is saved
     saved: bool = False  # whether the build cache holds this version
+    original: str | None = None  # the saved original it names (`original`), checked like the capture
+    original_signature: tuple | None = None
+    hashed: tuple | None = None  # (path, signature, sha256) it verified: a forked loader's, for the parent to keep
 
 
 class SiteLoader:
@@ -64,10 +71,19 @@ class SiteLoader:
     site.yaml changed, since its names resolve in the registries. The rules that span
     pages (unique names, relations) run on every load: they are cheap."""
 
-    def __init__(self, site_dir: Path, base_url: str | None = None, store: PageStore | None = None):
+    def __init__(
+        self,
+        site_dir: Path,
+        base_url: str | None = None,
+        store: PageStore | None = None,
+        digests: FileDigests | None = None,
+    ):
         self.site_dir = site_dir
         self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
-        self.captures = CaptureStore(site_dir / "seeds")
+        # Digests of captures kept with the build cache: a file is hashed again only when its stat changed.
+        if digests is None:
+            digests = FileDigests(DiskCache(site_dir) if store is not None else None)
+        self.captures = CaptureStore(site_dir / "seeds", digests)
         self._md = None  # made once site.yaml says whether raw HTML passes: see _load_config
         self._config_signature: tuple | None = None
         self._config: tuple[Config | None, list[Problem], bytes] | None = None
@@ -186,12 +202,15 @@ class SiteLoader:
         config, _problems, digest = self._config
         changed = {str(file): _pickled(page, config) for file, page in self._part}
         self._store.write(digest, changed, keep=None)
+        self.captures.digests.save()
 
     def inputs_of_part(self) -> dict[str, tuple | None]:
         found = {}
         for file, page in self._part:
             found[str(file)] = page.signature
             found[str(self.captures.folder / page.seed)] = page.capture_signature
+            if page.original:
+                found[str(self.captures.folder / page.original)] = page.original_signature
         return found
 
     @property
@@ -227,6 +246,10 @@ class SiteLoader:
                 cached is not None
                 and unchanged(cached.signature, signature(file))
                 and (cached.seed is None or unchanged(cached.capture_signature, self.captures.signature(cached.seed)))
+                and (
+                    cached.original is None
+                    or unchanged(cached.original_signature, self.captures.signature(cached.original))
+                )
             ):
                 kept[file] = cached
             else:
@@ -249,14 +272,24 @@ class SiteLoader:
             for file, page in share:
                 if page.article is None and page.record is not None:
                     page.article = _unpickled(page.record, registry)[3]
+                if page.hashed is not None:  # verified by the forked loader: not to be hashed again
+                    self.captures.digests.remember(*page.hashed)
                 kept[file] = page
         return {file: kept[file] for file in files}
 
     def _load_page(self, file: Path, config: Config) -> _LoadedPage:
         now = settled(signature(file))  # taken before reading: a write while it is read shows next time
-        article, problems, seed = load_article(file, config, self.captures, self._md)
+        article, problems, seed, original = load_article(file, config, self.captures, self._md)
         capture_signature = settled(self.captures.signature(seed)) if seed else None
-        return _LoadedPage(now, seed, capture_signature, article, problems)
+        page = _LoadedPage(now, seed, capture_signature, article, problems, original=original)
+        if original:
+            page.original_signature = settled(self.captures.signature(original))
+        hashed = original or seed
+        if hashed and parallel.in_child():
+            path = str(self.captures.folder / hashed)
+            known = self.captures.digests.known(path)
+            page.hashed = (path, *known) if known else None
+        return page
 
     def save(self) -> None:
         """Store in the build cache the pages loaded (and checked good) since the last save."""
@@ -272,6 +305,7 @@ class SiteLoader:
                 changed[str(file)] = page.record or _pickled(page, config)
                 page.record, page.saved = None, True
         store.write(digest, changed, {str(file) for file in self._pages})
+        self.captures.digests.save()
 
     def read_pieces(self, name: str, slugs: list[str]) -> dict:
         """These articles' shares of the data file `name` that the build cache holds for this site.yaml."""
@@ -296,6 +330,8 @@ class SiteLoader:
             found[str(file)] = page.signature
             if page.seed:
                 found[str(self.captures.folder / page.seed)] = page.capture_signature
+            if page.original:
+                found[str(self.captures.folder / page.original)] = page.original_signature
         return found
 
 
@@ -330,7 +366,7 @@ def _registry(config: Config) -> dict:
 def _pickled(page: _LoadedPage, config: Config) -> bytes:
     out = io.BytesIO()
     _RegistryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
-        (page.signature, page.seed, page.capture_signature, page.article)
+        (page.signature, page.seed, page.capture_signature, page.article, page.original, page.original_signature)
     )
     return out.getvalue()
 
@@ -359,10 +395,21 @@ def _restore(records: dict[str, bytes], config: Config) -> dict[Path, _LoadedPag
     try:
         for path, record in records.items():
             try:
-                page_signature, seed, capture_signature, article = _unpickled(record, registry)
+                page_signature, seed, capture_signature, article, original, original_signature = _unpickled(
+                    record, registry
+                )
             except Exception:
                 continue
-            pages[Path(path)] = _LoadedPage(page_signature, seed, capture_signature, article, [], saved=True)
+            pages[Path(path)] = _LoadedPage(
+                page_signature,
+                seed,
+                capture_signature,
+                article,
+                [],
+                saved=True,
+                original=original,
+                original_signature=original_signature,
+            )
     finally:
         if paused:
             gc.enable()
@@ -381,9 +428,10 @@ class CaptureStore:
     Texts are not kept: a page is loaded again mostly because it or its capture changed, and
     ten thousand captures would hold tens of megabytes for nothing."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, digests: FileDigests | None = None):
         self.folder = folder
         self._signatures: dict[str, tuple | None] = {}  # stat once per load, however many pages ask
+        self.digests = digests or FileDigests()
 
     def forget_signatures(self) -> None:
         self._signatures.clear()
@@ -400,6 +448,13 @@ class CaptureStore:
             return None, None
         return read_text(self.folder / name)
 
+    def sha256(self, name: str) -> str | None:
+        """The file's SHA-256, computed again only when its stat changed; None when it is missing."""
+        if self.signature(name) is None:  # missing, or a name that leaves the folder
+            return None
+        path = self.folder / name
+        return self.digests.of(path, signature(path))  # a fresh stat: the memo above may be a load old
+
 
 class _Page:
     """One content page being loaded: where its problems are reported."""
@@ -415,18 +470,18 @@ class _Page:
 
 def load_article(
     file: Path, config: Config, captures: CaptureStore, md
-) -> tuple[Article | None, list[Problem], str | None]:
-    """One page, checked against the registries and its capture; also returns the seed it names."""
+) -> tuple[Article | None, list[Problem], str | None, str | None]:
+    """One page, checked against the registries and its capture; also returns the seed and original it names."""
     raw, problem = read_page(file)
     if problem:
-        return None, [problem], None
+        return None, [problem], None, None
     data, problems = yamlfile.load(raw.front_matter, file, raw.front_matter_line)
     if problems:
-        return None, problems, None
+        return None, problems, None, None
     try:
         fm = FrontMatter.model_validate({} if data is None else data)
     except ValidationError as err:
-        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page"), None
+        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page"), None, None
 
     page = _Page(raw)
     slug = file.stem
@@ -448,6 +503,7 @@ def load_article(
             f"the capture `{fm.seed}` is not in {display_path(captures.folder)}/",
             "give the file name of a capture in seeds/ (no folder), or copy the capture there",
         )
+    _check_provenance(page, fm, captures, seed_found=text is not None or problem is not None)
     capture = Capture(slug, fm.seed, captures.folder / fm.seed, text or "")
     normalised = NormalisedText(text) if text else None
     passages: list[Passage] = []  # where the claims' quotes and the comments are in the capture
@@ -479,6 +535,12 @@ def load_article(
         sources=sources,
         claims=[],
         capture=capture,
+        original=fm.original,
+        accessed=fm.accessed,
+        archive_url=fm.archive_url,
+        authors=list(fm.authors),
+        language=fm.language,
+        sha256=fm.sha256,
         fingerprint=_fingerprint(raw, text),
         outline=_outline(slug, fm),
     )
@@ -528,7 +590,25 @@ def load_article(
     article.comment_count = len(comments.items) if comments else None
     article.whole = capture.whole = Whole.pack(render_markdown(md, raw.body), comments, passages)
     capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
-    return (None if page.problems else article), page.problems, fm.seed
+    return (None if page.problems else article), page.problems, fm.seed, fm.original
+
+
+def _check_provenance(page: _Page, fm: FrontMatter, captures: CaptureStore, seed_found: bool) -> None:
+    """The original exists, and the file `sha256` is of (the original, else the seed) still has that digest."""
+    if fm.original and captures.signature(fm.original) is None:
+        page.problem(
+            ("original",),
+            f"the original `{fm.original}` is not in {display_path(captures.folder)}/",
+            "give the file name of the saved page in seeds/ (no folder), or copy it there; "
+            "leave `original` out when the text capture is all there is",
+        )
+        return
+    if not fm.sha256 or not (fm.original or seed_found):
+        return  # nothing to verify: a missing seed is reported already
+    name = fm.original or fm.seed
+    found = captures.sha256(name)
+    if found is not None and found != fm.sha256:
+        page.problem(("sha256",), *mismatch(name, fm.sha256, found))
 
 
 def _fingerprint(raw: RawPage, capture_text: str | None) -> bytes:

@@ -257,6 +257,14 @@ class Article(Linked):
     claims: list[Claim]
     capture: Capture
     comment_count: int | None = None  # None: the page has no comments section
+    # Provenance (docs/content-format.md): the saved original in seeds/, when and where it was captured,
+    # the byline, the language (None: the site's) and the SHA-256 the loader verified.
+    original: str | None = None
+    accessed: str | None = None  # YYYY-MM-DD or an ISO 8601 date-time, as written
+    archive_url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    sha256: str | None = None
     whole: Whole | None = field(default=None, repr=False)  # its body and comments: see the properties below
     fingerprint: bytes = field(default=b"", repr=False)  # changes whenever the page or its capture does
     # Changes whenever what other pages show of it does (its front matter but the comments' texts): an
@@ -275,6 +283,11 @@ class Article(Linked):
     def comments(self) -> Comments | None:
         """Its reader comments (None: the page lists none); `comment_count` says how many without unpacking."""
         return self.whole.unpack()[1] if self.whole else None
+
+    @property
+    def accessed_day(self) -> str | None:
+        """The day the capture was made, YYYY-MM-DD, where a format takes a date and no time."""
+        return self.accessed[:10] if self.accessed else None
 
     @property
     def mentioned_companies(self) -> list[Company]:

@@ -33,9 +33,14 @@ def article(site: Site, article: Article) -> dict:
         news["datePublished"] = article.published.iso()
     if article.publisher:
         news["publisher"] = _source(article.publisher)
+    if article.authors:  # the byline as written: a name, not a guess at who it is
+        news["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    if article.language:
+        news["inLanguage"] = article.language
     capture = urls.absolute(urls.capture_text(article.slug), site.settings.base_url)
-    if capture:
-        news["archivedAt"] = capture
+    archived = [address for address in (capture, article.archive_url) if address]
+    if archived:
+        news["archivedAt"] = archived[0] if len(archived) == 1 else archived
 
     page = {
         "@type": "WebPage",

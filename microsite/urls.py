@@ -45,6 +45,12 @@ def capture_text(slug: str) -> str:
     return f"captures/{slug}.txt"
 
 
+def capture_original(slug: str) -> str:
+    """The saved original (an HTML page, a WARC...), under a name no static host serves as a web page: from the
+    site's own origin a saved page's scripts would run. `.download` is served as application/octet-stream."""
+    return f"captures/originals/{slug}.download"
+
+
 def citation_csl(slug: str) -> str:
     return f"cite/{slug}.json"
 
