@@ -94,3 +94,10 @@ def test_the_opening_sentence_of_each_of_the_first_paragraphs_is_a_claim(config)
     assert quotes == [paragraph.split(". ")[0] + "." for paragraph in paragraphs[:3]]
     short = find_facts(["Photo credit: the agency.", paragraphs[3]], [], config, None).claims
     assert [claim.quote for claim in short] == [paragraphs[3]]  # a caption-length opening is not a claim
+
+
+def test_an_unnamed_person_is_named_without_the_verb_that_follows(config):
+    found = _sources(config, "Xiaomi is in talks with carriers, a person familiar with the matter said.")
+    assert list(found) == ["A person familiar with the matter"] and found["A person familiar with the matter"].unnamed
+    found = _sources(config, "People familiar with the discussions said the talks continue.")
+    assert list(found) == ["People familiar with the discussions"]

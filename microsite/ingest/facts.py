@@ -68,8 +68,8 @@ _GROUPS = re.compile(
     r"^(?:[A-Z][\w.]* )?(?:analysts|experts|officials|lawmakers|insiders|observers|critics|regulators)$", re.I
 )
 _UNNAMED = re.compile(
-    r"\b(?:(?i:(?:people|(?:a |one )?person) (?:familiar|close) (?:with|to)(?: \w+){1,3}"
-    r"|sources? (?:familiar|close) (?:with|to)(?: \w+){1,3})"
+    r"\b(?:(?i:(?:people|(?:a |one )?person) (?:familiar|close) (?:with|to)(?: (?!(?:said|says|say|told)\b)\w+){1,3}"
+    r"|sources? (?:familiar|close) (?:with|to)(?: (?!(?:said|says|say|told)\b)\w+){1,3})"
     r"|(?i:(?:several |two |three )?(?:people|sources|insiders|executives?|analysts|industry experts)"
     r" (?:close to|at|from|who)) [A-Z]\w+"
     r"|(?i:industry (?:experts|insiders|sources)|supply chain sources|previous reports)"
