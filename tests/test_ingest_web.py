@@ -167,30 +167,70 @@ def _zip_of(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-CHINESE_HEADLINE = "华为与小米在美国市场寻求运营商合作"
-CHINESE_BODY = (
-    "据彭博社报道，华为正在与美国运营商谈判，希望明年通过运营商渠道销售其最新旗舰手机。"
-    "小米也表示计划在两年内进入美国市场，但尚未公布具体时间表。业内人士认为，美国市场的运营商合作至关重要。"
-)
+# (codec, charset label, headline, body, the start of the transliterated page name)
+SCRIPTS = {
+    "gbk": (
+        "gbk",
+        "华为与小米在美国市场寻求运营商合作",
+        "据彭博社报道，华为正在与美国运营商谈判，希望明年通过运营商渠道销售其最新旗舰手机。"
+        "小米也表示计划在两年内进入美国市场，但尚未公布具体时间表。业内人士认为，美国市场的运营商合作至关重要。",
+        "hua-wei-yu-xiao-mi",
+    ),
+    "big5": (
+        "big5",
+        "華為與小米在美國市場尋求電信商合作",
+        "據彭博社報導，華為正在與美國電信商談判，希望明年透過電信商通路銷售其最新旗艦手機。"
+        "小米也表示計劃在兩年內進入美國市場，但尚未公布具體時間表。業內人士認為，美國市場的電信商合作至關重要。",
+        "hua-wei-yu-xiao-mi",
+    ),
+    "cp932": (
+        "shift_jis",
+        "ファーウェイとシャオミが米国の通信事業者と協議",
+        "ブルームバーグによると、ファーウェイは米国の通信事業者と交渉しており、来年には最新の旗艦スマートフォンを"
+        "通信事業者経由で販売したい考えだ。シャオミも二年以内に米国市場に参入する計画だと述べたが、時期は明らかにしていない。",
+        "huaueito",
+    ),
+}
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["charset declared", "charset detected"])
-def test_a_chinese_page_in_gbk_is_read_and_named_readably(site, tmp_path, declared):
-    head = '<meta charset="gbk">' if declared else ""
+@pytest.mark.parametrize("codec", list(SCRIPTS))
+def test_a_page_in_a_chinese_or_japanese_encoding_is_read_named_checked_and_built(site, tmp_path, codec, declared):
+    label, headline, body, slug = SCRIPTS[codec]
+    head = f'<meta charset="{label}">' if declared else ""
     html = (
-        f"<!DOCTYPE html><html><head>{head}<title>{CHINESE_HEADLINE}</title></head><body>"
-        f"<h1>{CHINESE_HEADLINE}</h1><p>{CHINESE_BODY}</p><p>{CHINESE_BODY}</p></body></html>"
+        f"<!DOCTYPE html><html><head>{head}<title>{headline}</title></head><body>"
+        f"<h1>{headline}</h1><p>{body}</p><p>{body}</p></body></html>"
     )
-    capture = tmp_path / "huawei-gbk.html"
-    capture.write_bytes(html.encode("gbk"))
+    capture = tmp_path / f"page-{codec}.html"
+    capture.write_bytes(html.encode(codec))
     (site.root / "content/talks.md").unlink()
     result = site.run("ingest", str(capture))
     assert result.returncode == 0, result.stderr
     (page,) = (site.root / "content").iterdir()
-    assert page.stem.startswith("hua-wei-yu-xiao-mi"), page.name  # transliterated, not `item`
+    assert page.stem.startswith(slug), page.name  # transliterated, not `item`
     front = _front(page)
-    assert front["title"] == CHINESE_HEADLINE
+    assert front["title"] == headline
     text = (site.root / "seeds" / front["seed"]).read_text(encoding="utf-8")
-    assert CHINESE_BODY in text.replace("\n", "")
-    assert (site.root / "seeds/huawei-gbk.html").read_bytes() == capture.read_bytes()
+    assert body in text.replace("\n", "")
+    assert (site.root / "seeds" / capture.name).read_bytes() == capture.read_bytes()
+    assert site.run("check").returncode == 0
+    out = tmp_path / "out"
+    assert site.run("build", "--out", str(out)).returncode == 0
+    shown = parse_file(out / "captures" / f"{page.stem}.html").by_class("capture-text")[0].text()
+    assert body in shown.replace("\n", "")
+
+
+def test_a_singlefile_page_with_inline_styles_and_images_reads_as_its_text(site, tmp_path):
+    image = "data:image/png;base64," + "iVBORw0KGgo" * 20000  # SingleFile inlines every image
+    page = PAGE.replace("<article>", f'<article style="font: 16px serif"><img src="{image}" alt="">')
+    page = page.replace("</head>", "<style>article { color: #222 } .ad { display: none }</style></head>")
+    capture = tmp_path / "singlefile.html"
+    capture.write_text(page, encoding="utf-8")
+    (site.root / "content/talks.md").unlink()
+    result = site.run("ingest", str(capture))
+    assert result.returncode == 0, result.stderr
+    front = _front(site.root / "content/huawei-is-in-talks-with-at-t.md")
+    text = (site.root / "seeds" / front["seed"]).read_text(encoding="utf-8")
+    assert "Huawei is reportedly negotiating" in text and "base64" not in text and "color" not in text
     assert site.run("check").returncode == 0
