@@ -31,7 +31,7 @@ def test_a_title_before_a_name_is_kept_as_the_note(config):
 
 def test_an_appositive_is_the_note_and_the_outlet_told_is_a_source(config):
     found = _sources(config, "Prices will fall, Rina Osei, associate director at Canalys, told Reuters.")
-    assert set(found) == {"Rina Osei", "Reuters"}
+    assert set(found) == {"Rina Osei", "Reuters", "Canalys"}  # the firm she speaks for is cited too
     assert found["Rina Osei"].note == "associate director at Canalys"
     found = _sources(config, "“It is a good year,” said Lio Brandt, Global Marketing lead, Acme Mobile.")
     assert list(found) == ["Lio Brandt"] and found["Lio Brandt"].note == "Global Marketing lead, Acme Mobile"
@@ -101,3 +101,21 @@ def test_an_unnamed_person_is_named_without_the_verb_that_follows(config):
     assert list(found) == ["A person familiar with the matter"] and found["A person familiar with the matter"].unnamed
     found = _sources(config, "People familiar with the discussions said the talks continue.")
     assert list(found) == ["People familiar with the discussions"]
+
+
+def test_a_speakers_firm_is_cited_but_a_companys_executive_speaks_for_no_statement(config):
+    found = _sources(config, "Rina Osei, associate director at Counterpoint Research, said demand was back.")
+    assert set(found) == {"Rina Osei", "Counterpoint Research"}
+    found = _sources(config, "Apparently, Xiaomi's executive Wang Xian said that his company plans to grow.")
+    assert set(found) == {"Wang Xiang"}  # the registry spells him so, with "Wang Xian" as an alias
+
+
+def test_a_link_post_cites_the_registered_outlet_it_links_to(config):
+    from microsite.ingest.facts import linked_source
+
+    found = linked_source("U.S. lawmakers want Google to reconsider links (reuters.com)", [], config)
+    assert found is not None and found.name == "Reuters"
+    found = linked_source("Google doubles down on Pixel", ["https://www.reuters.com/technology/pixel-1/", "2k"], config)
+    assert found is not None and found.name == "Reuters"
+    assert linked_source("A headline (example.org)", [], config) is None  # not in the registry: nothing guessed
+    assert linked_source("Google doubles down on Pixel", ["Posted by someone", "https://reuters.com/x"], config) is None

@@ -18,7 +18,7 @@ from ..errors import BuildFailed, Problem, display_path
 from ..ingest.declared import Provenance, declared_publisher, overrule, provenance
 from ..ingest.decode import Refused
 from ..ingest.draft import draft_page
-from ..ingest.facts import Facts, find_facts
+from ..ingest.facts import Facts, find_facts, linked_source
 from ..ingest.masthead import PublisherFound, find_publisher
 from ..ingest.structure import Parts, split
 from ..ingest.webcapture import fetch, unpack
@@ -159,6 +159,9 @@ def _ingest_one(
     result.publisher = found.name if found and found.registered else None  # only a registered one is drafted
     comment_texts = [c.text for c in parts.comments.comments]
     result.facts = find_facts(parts.body, comment_texts, config, result.publisher)
+    linked = linked_source(parts.title, _lines_after(text, parts.title, 3), config)
+    if linked is not None and linked.name not in {s.name for s in result.facts.sources}:
+        result.facts.sources.insert(0, linked)
     result.notes += parts.comments.uncertain + result.facts.notes
 
     slug = _slug(parts.title)
@@ -245,6 +248,13 @@ def _provenance_lines(found: Provenance | None) -> list[str]:
     if known:
         lines.append("    provenance: " + "; ".join(known))
     return lines
+
+
+def _lines_after(text: str, title: str, count: int) -> list[str]:
+    """The first `count` lines after the title's line in the capture (none if the title is not a line of it)."""
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.strip() == title), None)
+    return [] if at is None else [line for line in lines[at + 1 :] if line.strip()][:count]
 
 
 def _modified_day(capture: Path) -> str | None:

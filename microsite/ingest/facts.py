@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..config import Config, Registry
 from ..text import slugify
 from .datetext import DAY_WITHOUT_YEAR, FULL_DATE, iso_date, iso_month
+from .masthead import entry_domains
 from .structure import sentences
 
 # Speech: the verbs a sentence attributes itself with. A speaker stands before the verb
@@ -238,6 +239,12 @@ def _attributions(sentence: str, config: Config) -> list[FoundSource]:
             add(speaker)
     for match in _THROUGH.finditer(sentence):
         add(_source_named(*_name_and_note(match.group("name")), config))
+    # "Tarun Pathak, associate director at Counterpoint Research": the research firm or outlet a speaker speaks
+    # for is cited too. (A company's executive speaks for the company: no company statement is added for him.)
+    for speaker in [s for s in found.values() if s.note and not s.unnamed]:
+        for employer in _mentions(config.sources, speaker.note)[-1:]:
+            if employer != speaker.name:
+                add(FoundSource(employer, registered=True))
     # "Tianfeng Securities analyst Guo Mingchi": the analyst is the source, the firm his affiliation.
     affiliations = {entry.affiliation for s in found.values() if (entry := config.sources.get(s.name))}
     found = {name: source for name, source in found.items() if name not in affiliations}
@@ -369,6 +376,24 @@ def _company_statement(company: str, note: str | None, config: Config) -> FoundS
     if statement is not None:
         return FoundSource(statement.name, registered=True, note=note)
     return FoundSource(f"{company} (company statement)", registered=False, note=note)
+
+
+# A link post (an aggregator's or forum's): "Title (example.com)", or the linked address alone under the title.
+_LINKED_IN_TITLE = re.compile(r"\((?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)\)\s*$", re.IGNORECASE)
+_LINK_LINE = re.compile(r"^https?://(?:www\.)?(?P<host>[^/\s:]+)\S*$", re.IGNORECASE)
+
+
+def linked_source(title: str, lines_after_title: list[str], config: Config) -> FoundSource | None:
+    """The registered outlet a link post links to: the story it shares is that outlet's report."""
+    match = _LINKED_IN_TITLE.search(title)
+    if match is None:
+        first = next((line.strip() for line in lines_after_title if line.strip()), "")
+        match = _LINK_LINE.match(first)
+    host = match.group("host").lower() if match else None
+    for entry in config.sources.entries if host else []:
+        if any(host == domain or host.endswith("." + domain) for domain in entry_domains(entry)):
+            return FoundSource(entry.name, registered=True, note="the site the post links to")
+    return None
 
 
 def _fold_people(sources: dict[str, FoundSource], claims: list[FoundClaim], text: str) -> None:
