@@ -171,6 +171,16 @@ def site(tmp_path: Path) -> SiteFolder:
     return SiteFolder(tmp_path / "site")
 
 
+@pytest.fixture
+def empty_site(tmp_path) -> Path:
+    """A site folder with the project's registries and nothing else: no page, no capture."""
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "seeds").mkdir()
+    shutil.copy(PROJECT / "site.yaml", root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The project's own site, built once for the whole run."""

@@ -9,11 +9,8 @@ where it does not: every stretch of 64 characters of Chinese, Japanese, Korean o
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from conftest import PROJECT, run_cli
+from conftest import run_cli
 
 from microsite.ingest.decode import MAX_BYTES, Refused, decode
 
@@ -183,15 +180,6 @@ def test_the_refusals_stand_whatever_the_page_declares(data, message):
     with pytest.raises(Refused) as refused:
         decode(data, "gbk")
     assert message in refused.value.message
-
-
-@pytest.fixture
-def empty_site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    (root / "content").mkdir(parents=True)
-    (root / "seeds").mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    return root
 
 
 def test_a_gbk_capture_is_ingested_as_utf8_with_a_readable_file_name(empty_site, tmp_path):

@@ -122,15 +122,6 @@ def test_furniture_is_not_body(config):
     assert parts.body[0].startswith("Apparently, Apple lost")
 
 
-@pytest.fixture
-def empty_site(tmp_path) -> Path:
-    root = tmp_path / "site"
-    (root / "content").mkdir(parents=True)
-    (root / "seeds").mkdir()
-    shutil.copy(PROJECT / "site.yaml", root)
-    return root
-
-
 def ingest(root: Path, *args: str):
     return run_cli("--site", str(root), "ingest", *args, cwd=root)
 
