@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
+import webencodings
 from charset_normalizer import from_bytes
 
 MAX_BYTES = 5 * 1024 * 1024  # a news page's text is tens of kilobytes; 5 MB is something else
@@ -31,23 +32,18 @@ DETECTED = (
     "cp1252", "iso8859_2", "iso8859_5", "iso8859_7", "cp1254", "iso8859_15",
     "gb18030", "big5", "cp932", "euc_jp", "cp949", "cp1251", "koi8_r",
 )  # fmt: skip
-# A declared charset (codecs.lookup's name for it) -> the encoding browsers read it as.
+# A declared charset is read by the WHATWG Encoding standard's labels, as browsers read it (webencodings:
+# "iso-8859-1" and "ascii" are Windows-1252, "shift_jis" cp932, "euc-kr" cp949, ...). Where Python's codec
+# for an encoding's name is not the one browsers decode it with, or there is none, this says which:
 _AS_BROWSERS_READ = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "shift_jis": "cp932",
-    "euc_kr": "cp949",
-    "ascii": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso8859-9": "cp1254",
-    "iso8859-11": "cp874",
-    "tis-620": "cp874",
-    "utf-16": "utf-8",  # a page that says UTF-16 in a <meta> tag cannot be UTF-16: browsers read UTF-8
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
+    "gbk": "gb18030",  # browsers' GBK decoder is GB18030's
+    "big5": "big5",  # not HKSCS: its wider table reads other scripts' bytes as Big5 without a fault
+    "utf-16le": "utf-8",  # a page that says UTF-16 in a <meta> tag cannot be UTF-16: browsers read UTF-8
+    "utf-16be": "utf-8",
+    "replacement": None,  # ISO-2022-KR, HZ...: browsers show nothing but a replacement character
+    "x-user-defined": None,
 }
-# Labels pages use that Python does not know (from the WHATWG Encoding standard).
-_WEB_LABELS = {
+_LABELS = {
     "x-gbk": "gb18030",
     "csgb2312": "gb18030",
     "gb_2312-80": "gb18030",
@@ -182,16 +178,10 @@ def _non_ascii(data: bytes) -> int:
 
 def _declared_codec(declared: str | None) -> str | None:
     """The codec browsers read a declared charset with, or None for a missing or unknown one."""
-    label = (declared or "").strip().strip("\"'").lower()
-    if not label:
+    encoding = webencodings.lookup((declared or "").strip().strip("\"'"))
+    if encoding is None:  # not a label of the web's: an EBCDIC code page, a typo
         return None
-    if label in _WEB_LABELS:
-        return _WEB_LABELS[label]
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return _AS_BROWSERS_READ.get(name, name)
+    return _AS_BROWSERS_READ.get(encoding.name, encoding.codec_info.name)
 
 
 def _clean(data: bytes, codec: str) -> str | None:
