@@ -79,7 +79,3 @@ def mismatch(name: str, declared: str, found: str) -> tuple[str, str]:
         f"restore `seeds/{name}` from version control (git checkout -- seeds/{name}); if the change is deliberate, "
         f"re-run ingest on the new capture or set `sha256: {found}`",
     )
-
-
-def short(digest: str) -> str:
-    return digest[:12]

@@ -42,7 +42,6 @@ class Ingested:
     recapture_of: Path | None = None  # the page this capture seems to be another capture of
     provenance: Provenance | None = None
     kind: str = "text"  # "text", "html", "mhtml", "warc" or "wacz"
-    encoding: str | None = None
 
     def report(self) -> str:
         if self.problem:
@@ -91,9 +90,10 @@ def ingest(
         raise BuildFailed(problems)
     target = out_dir or site_dir
     summarised = _summarised_seeds(site_dir)
+    known = _KnownPages([target, site_dir])
     results = []
     for capture in _captures(paths, results):
-        results.append(_ingest_one(capture, config, target, summarised, dry_run, known_sites=[target, site_dir]))
+        results.append(_ingest_one(capture, config, target, summarised, dry_run, known))
     return results
 
 
@@ -114,7 +114,7 @@ def _captures(paths: list[Path | str], results: list[Ingested]) -> list[Path | s
 
 
 def _ingest_one(
-    capture: Path | str, config: Config, target: Path, summarised: dict, dry_run: bool, known_sites: list[Path] = ()
+    capture: Path | str, config: Config, target: Path, summarised: dict, dry_run: bool, known: _KnownPages
 ) -> Ingested:
     """One capture (a file, or a URL to fetch into a WARC) -> its seeds and its draft page."""
     result = Ingested(capture)
@@ -138,7 +138,7 @@ def _ingest_one(
     result.provenance = provenance(unpacked, data if original_name else seed_bytes, original_name)
     if not is_url:
         result.provenance.modified = _modified_day(capture)
-    result.kind, result.encoding = unpacked.kind, unpacked.encoding
+    result.kind = unpacked.kind
     text = unpacked.text
     if seed_name in summarised and summarised[seed_name][1] == seed_bytes:
         result.problem = Problem(
@@ -165,7 +165,7 @@ def _ingest_one(
     result.notes += parts.comments.uncertain + result.facts.notes
 
     slug = _slug(parts.title)
-    result.recapture_of = _same_story(parts, slug, [target, *known_sites])
+    result.recapture_of = known.same_story(parts, slug)
     result.page = _free_page(target / "content", slug)
     result.seed = target / "seeds" / seed_name
     if result.seed.exists() and result.seed.read_bytes() != seed_bytes:
@@ -197,26 +197,49 @@ def _ingest_one(
                     out.write(content)
         with result.page.open("x", encoding="utf-8") as out:  # "x": never replace a page that appeared meanwhile
             out.write(page_text)
+        known.add(result.page, page_text)
     return result
 
 
 _TITLE_LINE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 
 
-def _same_story(parts: Parts, slug: str, sites: list[Path]) -> Path | None:
-    """A page already drafted or written from a capture of the same story: its headline, or its opening."""
-    headline = _folded(parts.title)
-    opening = _folded(parts.body[0]) if parts.body and len(parts.body[0]) >= 60 else None
-    for site in dict.fromkeys(sites):
-        content = site / "content"
-        if (content / f"{slug}.md").is_file():
-            return content / f"{slug}.md"
-        for page in sorted(content.rglob("*.md")) if content.is_dir() else []:
-            text = page.read_text(encoding="utf-8", errors="replace")
-            title = _TITLE_LINE.search(text[:4000])
-            if (title and _folded(title.group(1).strip("'\"")) == headline) or (opening and opening in _folded(text)):
-                return page
-    return None
+class _KnownPages:
+    """The pages already written or drafted in the sites ingest writes to, by folded headline and text: each
+    read once per run, however many captures are compared with them."""
+
+    def __init__(self, sites: list[Path]):
+        self.sites = list(dict.fromkeys(sites))
+        self._pages: dict[Path, list[tuple[Path, str, str]]] | None = None  # content folder -> its pages
+
+    def same_story(self, parts: Parts, slug: str) -> Path | None:
+        """A page of the same story: the same slug, headline, or opening paragraph."""
+        headline = _folded(parts.title)
+        opening = _folded(parts.body[0]) if parts.body and len(parts.body[0]) >= 60 else None
+        for content, pages in self._read().items():
+            if (content / f"{slug}.md").is_file():
+                return content / f"{slug}.md"
+            for page, title, text in pages:
+                if (title and title == headline) or (opening and opening in text):
+                    return page
+        return None
+
+    def add(self, page: Path, text: str) -> None:
+        pages = self._read().setdefault(page.parent, [])
+        pages.append(_known_page(page, text))
+
+    def _read(self) -> dict[Path, list[tuple[Path, str, str]]]:
+        if self._pages is None:
+            self._pages = {}
+            for content in (site / "content" for site in self.sites):
+                found = sorted(content.rglob("*.md")) if content.is_dir() else []
+                self._pages[content] = [_known_page(p, p.read_text(encoding="utf-8", errors="replace")) for p in found]
+        return self._pages
+
+
+def _known_page(page: Path, text: str) -> tuple[Path, str, str]:
+    title = _TITLE_LINE.search(text[:4000])
+    return page, _folded(title.group(1).strip("'\"")) if title else "", _folded(text)
 
 
 def _folded(text: str) -> str:

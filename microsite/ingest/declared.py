@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..config import Config
-from .masthead import PublisherFound, entry_domains
+from .masthead import PublisherFound, serves
 from .structure import Parts
 from .webcapture import Unpacked
 from .webpage import Sourced
@@ -75,7 +75,7 @@ def declared_publisher(unpacked: Unpacked, config: Config) -> PublisherFound | N
     address = unpacked.url or (meta.url.value if meta.url else None)
     host = (urlsplit(address).hostname or "").removeprefix("www.") if address else ""
     for entry in sources.entries if host else []:
-        if any(host == domain or host.endswith("." + domain) for domain in entry_domains(entry)):
+        if serves(entry, host):
             return PublisherFound(entry.name, True, f"the address it was saved from ({host})", False)
     return None
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..config import Config, Registry
 from ..text import slugify
 from .datetext import DAY_WITHOUT_YEAR, FULL_DATE, iso_date, iso_month
-from .masthead import entry_domains
+from .masthead import serves
 from .structure import sentences
 
 # Speech: the verbs a sentence attributes itself with. A speaker stands before the verb
@@ -391,7 +391,7 @@ def linked_source(title: str, lines_after_title: list[str], config: Config) -> F
         match = _LINK_LINE.match(first)
     host = match.group("host").lower() if match else None
     for entry in config.sources.entries if host else []:
-        if any(host == domain or host.endswith("." + domain) for domain in entry_domains(entry)):
+        if serves(entry, host):
             return FoundSource(entry.name, registered=True, note="the site the post links to")
     return None
 

@@ -336,7 +336,7 @@ def _entry_by_domain_label(name: str, sources):
 def _by_address(text: str, sources) -> PublisherFound | None:
     hosts = own_hosts(text)
     for entry in sources.entries:
-        if entry.kind == "outlet" and any(h == d or h.endswith("." + d) for h in hosts for d in entry_domains(entry)):
+        if entry.kind == "outlet" and any(serves(entry, host) for host in hosts):
             return PublisherFound(entry.name, True, "an address in the capture", True)
     addresses = " ".join(_ADDRESS.findall(text)).lower()
     for entry in sources.entries:  # "parsintl.com/phonearena": the outlet named inside an address
@@ -360,6 +360,11 @@ def _is_address(line: str) -> bool:
     """A line that is only an address: "Example.com" or "https://www.example.com/news/…"."""
     host = re.sub(r"^https?://", "", line).split("/")[0]
     return " " not in line and _HOST.fullmatch(host) is not None
+
+
+def serves(entry, host: str) -> bool:
+    """Whether the registry entry's site is at `host` (or a subdomain of one of its domains)."""
+    return any(host == domain or host.endswith("." + domain) for domain in entry_domains(entry))
 
 
 def entry_domains(entry) -> list[str]:
