@@ -66,8 +66,12 @@ def _domain(value: object) -> object:
 
 
 def _url(value: object) -> object:
-    if isinstance(value, str) and value and not value.startswith(("http://", "https://")):
-        raise ValueError(f"`{value}` is not a web address: it must start with https:// or http://")
+    # A full address with a host: readers follow it, so `https://` alone or one with spaces will not do.
+    if isinstance(value, str) and value:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            raise ValueError(f"`{value}` is not a web address: write it in full, starting with https:// or http://")
     return value
 
 
@@ -92,18 +96,6 @@ def _accessed(value: object) -> object:
     except ValueError:
         raise ValueError(f"`{text}` is not a real date or time: {wanted}") from None
     return text
-
-
-def _web_address(value: object) -> object:
-    # A full address with a host: an archive copy is followed by readers, so `https://` alone will not do.
-    if isinstance(value, str) and value:
-        value = value.strip()
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-            raise ValueError(
-                f"`{value}` is not a web address: write it in full, such as https://web.archive.org/web/..."
-            )
-    return value
 
 
 def _language(value: object) -> object:
@@ -139,7 +131,6 @@ Names = list[Text]
 Flag = Annotated[bool, BeforeValidator(_flag), PydanticStrict()]
 Count = Annotated[int, PydanticStrict()]  # digits only: "1_000", 1e3 or 0x1F are refused, not read as numbers
 Accessed = Annotated[str | None, BeforeValidator(_accessed)]
-WebAddress = Annotated[str | None, BeforeValidator(_web_address)]
 LanguageTag = Annotated[str | None, BeforeValidator(_language)]
 Sha256 = Annotated[str | None, BeforeValidator(_sha256)]
 Authors = Annotated[list[Text], BeforeValidator(_one_or_more)]
@@ -243,7 +234,7 @@ class FrontMatter(Strict):
     seed: Text
     original: OptionalText = None  # the saved page in seeds/ that `seed` was extracted from, byte for byte
     accessed: Accessed = None
-    archive_url: WebAddress = None
+    archive_url: Url = None
     authors: Authors = []
     language: LanguageTag = None  # None: the site's
     sha256: Sha256 = None  # of `original`, or of `seed` when there is none

@@ -234,3 +234,13 @@ def test_a_singlefile_page_with_inline_styles_and_images_reads_as_its_text(site,
     text = (site.root / "seeds" / front["seed"]).read_text(encoding="utf-8")
     assert "Huawei is reportedly negotiating" in text and "base64" not in text and "color" not in text
     assert site.run("check").returncode == 0
+
+
+def test_a_relative_canonical_address_is_left_out_and_the_draft_passes_check(site, tmp_path):
+    capture = tmp_path / "relative.html"
+    capture.write_text(PAGE.replace(f'href="{URL}"', 'href="/news/huawei-talks_id1"'), encoding="utf-8")
+    (site.root / "content/talks.md").unlink()
+    assert site.run("ingest", str(capture)).returncode == 0
+    assert "url" not in _front(site.root / "content/huawei-is-in-talks-with-at-t.md")
+    check = site.run("check")
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -41,7 +41,9 @@ class Provenance:
 def provenance(unpacked: Unpacked, data: bytes, original: str | None) -> Provenance:
     meta = unpacked.meta
     found = Provenance(hashlib.sha256(data).hexdigest(), original)
-    found.url = unpacked.url or (meta.url.value if meta.url else None)
+    address = unpacked.url or (meta.url.value if meta.url else None)
+    parts = urlsplit(address) if address else None  # a page may declare its canonical address relative
+    found.url = address if parts and parts.scheme in ("http", "https") and parts.netloc else None
     found.accessed = unpacked.accessed
     found.authors = list(dict.fromkeys(author.value for author in meta.authors))
     found.language = meta.language.value if meta.language else None
