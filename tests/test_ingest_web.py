@@ -244,3 +244,13 @@ def test_a_relative_canonical_address_is_left_out_and_the_draft_passes_check(sit
     assert "url" not in _front(site.root / "content/huawei-is-in-talks-with-at-t.md")
     check = site.run("check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_an_impossible_declared_date_is_not_drafted(site, tmp_path):
+    capture = tmp_path / "impossible.html"
+    capture.write_text(PAGE.replace("2017-12-08T10:00:00-05:00", "2017-02-30T10:00:00-05:00"), encoding="utf-8")
+    (site.root / "content/talks.md").unlink()
+    assert site.run("ingest", str(capture)).returncode == 0
+    assert _front(site.root / "content/huawei-is-in-talks-with-at-t.md").get("published") != "2017-02-30"
+    check = site.run("check")
+    assert check.returncode == 0, check.stdout + check.stderr

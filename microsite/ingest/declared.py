@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..config import Config
+from ..dates import PartialDate
 from .masthead import PublisherFound, serves
 from .structure import Parts
 from .webcapture import Unpacked
@@ -97,10 +98,14 @@ def _headline(title: Sourced, text: str) -> str | None:
 
 
 def _content_date(declared: str) -> str | None:
-    """A declared date as the content format writes it: `2019-09-19T08:00:00+01:00` -> `2019-09-19`."""
+    """A declared date as the content format writes it: `2019-09-19T08:00:00+01:00` -> `2019-09-19`; None for
+    one that is no date (a page may declare 2019-02-30), which check would refuse."""
     text = declared.strip()
     for pattern in (_DAY, _MONTH, _YEAR):
         match = pattern.match(text)
         if match:
-            return "-".join(match.groups())
+            try:
+                return str(PartialDate.parse("-".join(match.groups())))
+            except ValueError:
+                return None
     return None
