@@ -153,7 +153,7 @@ def _ingest_one(
     found = result.publisher_found = declared_publisher(unpacked, config)
     if found is not None:
         result.provenance.publisher_declared = True
-        result.provenance.declared.append(f"publisher: {found.how}")
+        result.provenance.declared.append(f"publisher “{found.name}”: {found.how}")  # registered or not
     else:
         found = result.publisher_found = _find_publisher(parts, text, config)
     result.publisher = found.name if found and found.registered else None  # only a registered one is drafted
