@@ -51,7 +51,7 @@ def engines(content: Path, out: Path) -> dict:
     from markupsafe import Markup
 
     sys.path.insert(0, str(REPO))
-    from microsite.reader import markdown_renderer
+    from microsite.source.reader import markdown_renderer
 
     page = jinja2.Environment(autoescape=True).from_string(
         "<!doctype html>\n<title>{{ meta.title }}</title>\n<h1>{{ meta.title }}</h1>\n"

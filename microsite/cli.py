@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import urls
 from .errors import BuildFailed
+from .site import urls
 
 
 def parser() -> argparse.ArgumentParser:

@@ -119,7 +119,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def assert_same_as_clean_build(root: Path, out: Path, scratch: Path) -> None:
     """The output folder holds byte for byte what a clean build (no .cache/ read or written) of the site gives."""
-    from microsite.builder import Builder
+    from microsite.build.builder import Builder
 
     clean = scratch / f"clean-{len(list(scratch.glob('clean-*')))}"
     Builder(root, clean, cache=False).build()

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import OTHER_CAPTURE, OTHER_PAGE, PROJECT, assert_same_as_clean_build, copy_of_the_site, run_cli, snapshot
 
-from microsite import cache, files, parallel
-from microsite.builder import Builder
+from microsite.build import cache, parallel
+from microsite.build.builder import Builder
 from microsite.errors import BuildFailed
+from microsite.source import files
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_fresh_builds_after_each_kind_of_edit_equal_clean_builds(project, tmp_pa
 
 def test_the_data_files_shares_live_in_the_cache_and_are_read_only_to_make_a_data_file(project, tmp_path, monkeypatch):
     # At ten thousand articles the shares are over 100 MB: a build must not hold them, nor read them for nothing.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     builder = Builder(project, project / "_site")
     builder.build()
@@ -117,7 +118,7 @@ def test_the_data_files_shares_live_in_the_cache_and_are_read_only_to_make_a_dat
 
 def test_the_model_holds_an_articles_body_comments_and_passages_packed(project):
     # Only the article's own two pages show them: both build processes would otherwise hold them unpacked.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     site = SiteLoader(project).load()
     article = next(a for a in site.articles if a.comment_count)
@@ -132,7 +133,7 @@ def test_the_model_holds_an_articles_body_comments_and_passages_packed(project):
 
 @pytest.mark.skipif(not hasattr(os, "pwrite"), reason="without os.pwrite the packed parts stay in memory")
 def test_the_packed_parts_live_in_a_spool_file_that_goes_with_its_model(project):
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     site = SiteLoader(project).load()
     whole = site.articles[0].whole
@@ -275,8 +276,8 @@ def test_a_template_error_in_the_second_process_is_reported_like_any_other(proje
 def helper_reads(two_cores, monkeypatch, tmp_path):
     """The helper renders own pages one article a part, and notes each part it reads from the cache in a file:
     it is another process, whose calls the test cannot see."""
-    from microsite import builder
-    from microsite.loader import SiteLoader
+    from microsite.build import builder
+    from microsite.model.loader import SiteLoader
 
     monkeypatch.setattr(builder, "_PART_SIZE", 1)
     noted, stored_part = tmp_path / "parts-read", SiteLoader.stored_part
@@ -317,7 +318,7 @@ def test_the_helper_renders_articles_own_pages_from_the_cache_as_one_process_wou
 
 def test_without_fork_the_helpers_work_is_done_here_after_the_rest(project, tmp_path, monkeypatch):
     # As on Windows: no second process, the same pages.
-    from microsite import builder
+    from microsite.build import builder
 
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr(builder, "_PART_SIZE", 2)
@@ -333,7 +334,7 @@ def test_without_fork_the_helpers_work_is_done_here_after_the_rest(project, tmp_
 
 def test_parts_the_cache_lacks_are_rendered_by_the_main_process(project, tmp_path, helper_reads, monkeypatch):
     # A cache that could not be written (a full disk): the helper hands its parts back, nothing is missing.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     monkeypatch.setattr(SiteLoader, "stored_part", lambda self, files: None)
     result = fresh_build(project)
@@ -391,7 +392,7 @@ def test_a_failure_in_the_helpers_first_work_is_raised_by_run(two_cores):
 def test_the_helper_copies_while_pages_are_listed_and_is_stopped_if_the_build_fails(project, two_cores, monkeypatch):
     # The helper copies the captures into the new output folder as soon as the site is loaded. A build that
     # fails meanwhile must stop it before that folder is removed: a copy made after would make it again.
-    from microsite import builder, writer
+    from microsite.build import builder, writer
 
     copied_by = project / "copied-by"
     copy = writer.Output.copy
@@ -457,7 +458,7 @@ def test_a_page_error_found_by_the_second_process_names_file_line_and_field(proj
 def test_after_edits_only_their_own_pages_show_a_fresh_build_reads_those_articles_alone(project, tmp_path, monkeypatch):
     # Bodies, comments and captures: the build renders the edited articles' own pages (and the feed) from the
     # cache's copies of the articles those pages list, without loading the site; the output is a clean build's.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     edit(project / "site.yaml", 'base_url: ""', "base_url: https://example.org/research/")  # for the feed
     content, seeds = project / "content", project / "seeds"
@@ -496,7 +497,7 @@ def test_after_edits_only_their_own_pages_show_a_fresh_build_reads_those_article
 
 def test_a_builder_that_found_nothing_changed_renders_a_later_body_edit_from_the_cache(project, monkeypatch):
     # The preview started on an up-to-date site: its first save must not load the whole site.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     fresh_build(project)
     builder = Builder(project, project / "_site")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_PAGE, MINIMAL_SITE_YAML
 
-from microsite.writer import MARKER
+from microsite.build.writer import MARKER
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

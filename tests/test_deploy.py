@@ -15,8 +15,8 @@ import pytest
 import yaml
 from conftest import PROJECT, require, run_cli
 
+from microsite.build.writer import MARKER
 from microsite.commands.deploy import github_pages_address
-from microsite.writer import MARKER
 
 URL = "https://example.github.io/repo/"
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import PREFIX, PROJECT
 from html_tools import parse_file
 
-from microsite import urls
 from microsite.commands.build import build
-from microsite.loader import load_site
+from microsite.model.loader import load_site
+from microsite.site import urls
 
 BASE = f"https://example.github.io{PREFIX}"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

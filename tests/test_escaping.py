@@ -122,7 +122,7 @@ def test_in_chromium_hostile_text_fires_no_dialog_and_sends_no_request(site, tmp
     # With raw_html the body's tags reach the page: the Content-Security-Policy alone must hold them.
     import http.server
 
-    from microsite.render import CONTENT_SECURITY_POLICY
+    from microsite.site.render import CONTENT_SECURITY_POLICY
 
     reached = []
 
@@ -167,7 +167,7 @@ def test_in_chromium_hostile_text_fires_no_dialog_and_sends_no_request(site, tmp
 
 
 def test_the_policy_forbids_inline_script():
-    from microsite.render import CONTENT_SECURITY_POLICY
+    from microsite.site.render import CONTENT_SECURITY_POLICY
 
     directives = dict(part.strip().split(" ", 1) for part in CONTENT_SECURITY_POLICY.split(";"))
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]

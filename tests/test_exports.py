@@ -24,11 +24,11 @@ from conftest import PROJECT
 from html_tools import parse, parse_file
 from pybtex.database import parse_string as pybtex_parse
 
-from microsite import urls
-from microsite.citations import latex
 from microsite.commands.build import build
-from microsite.exports import csv_cell
-from microsite.loader import load_site
+from microsite.model.loader import load_site
+from microsite.site import urls
+from microsite.site.citations import latex
+from microsite.site.exports import csv_cell
 
 ISO_BY_PRECISION = {"year": r"\d{4}", "month": r"\d{4}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -439,7 +439,7 @@ def test_the_hostile_cite_block_shows_the_bibtex_as_text(hostile):
 
 def test_the_site_wide_files_are_made_in_pieces_and_written_as_such(built_site, model):
     # Joined, claims.json alone would be held three times over (70 MB a copy at ten thousand articles).
-    from microsite import citations, exports
+    from microsite.site import citations, exports
 
     makers = {
         urls.DATA_ARTICLES: exports.articles_json,

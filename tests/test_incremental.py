@@ -18,11 +18,11 @@ from conftest import (
     snapshot,
 )
 
-from microsite import files
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.errors import BuildFailed
-from microsite.loader import load_site
-from microsite.pages import site_pages
+from microsite.model.loader import load_site
+from microsite.site.pages import site_pages
+from microsite.source import files
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -172,7 +172,7 @@ def test_an_edit_of_a_body_alone_renders_that_articles_own_pages(two_stories):
 
 def test_a_kept_builder_renders_such_an_edit_from_the_cache_without_loading_the_site(two_stories, monkeypatch):
     # The preview's path, and a fresh `build`'s: a front-matter edit still loads the site and lists its pages.
-    from microsite.loader import SiteLoader
+    from microsite.model.loader import SiteLoader
 
     builder = Builder(two_stories.root, two_stories.root / "_site")
     builder.build()

@@ -13,12 +13,12 @@ import pytest
 from conftest import PROJECT, run_cli
 from html_tools import parse
 
-from microsite.config import load_config
 from microsite.ingest.comments import find_comments
 from microsite.ingest.decode import decode
 from microsite.ingest.draft import UNATTRIBUTED
 from microsite.ingest.facts import find_facts
 from microsite.ingest.structure import split
+from microsite.source.config import load_config
 
 SEEDS = PROJECT / "seeds"
 

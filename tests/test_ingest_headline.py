@@ -11,10 +11,10 @@ import shutil
 import pytest
 from conftest import PROJECT, run_cli
 
-from microsite.config import load_config
 from microsite.ingest.datetext import dateline_date
 from microsite.ingest.masthead import find_publisher
 from microsite.ingest.structure import split
+from microsite.source.config import load_config
 
 ARTICLE = (
     "Operators in the region shipped 12 million phones last quarter, up 9% on the year, "

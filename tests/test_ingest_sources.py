@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import PROJECT
 
-from microsite.config import load_config
 from microsite.ingest.facts import find_facts
+from microsite.source.config import load_config
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, assert_same_as_clean_build, copy_of_the_site, snapshot
 
-from microsite import writer
-from microsite.builder import Builder
+from microsite.build import writer
+from microsite.build.builder import Builder
 
 KILLS = 6
 

@@ -9,7 +9,7 @@ import markdown
 import pytest
 from conftest import PROJECT
 
-from microsite.reader import _DropUnsafeLinks, _SanitiseHtml, markdown_renderer, read_page, render_markdown
+from microsite.source.reader import _DropUnsafeLinks, _SanitiseHtml, markdown_renderer, read_page, render_markdown
 
 
 def plain_renderer(allow_html: bool = False) -> markdown.Markdown:

@@ -12,9 +12,9 @@ from conftest import CAPTURE, GOOD_PAGE, MINIMAL_SITE_YAML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.errors import BuildFailed
-from microsite.loader import load_site
+from microsite.model.loader import load_site
 
 KEYS = ["title", "publisher", "published", "date_note", "url", "seed", "draft", "story", "companies", "sources",
         "claims", "comments", "id", "statement", "quote", "source", "status", "event_date", "items", "text", "name",

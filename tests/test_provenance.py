@@ -17,9 +17,10 @@ from conftest import GOOD_PAGE, OTHER_CAPTURE, OTHER_PAGE, SiteFolder, assert_sa
 from html_tools import parse_file
 from pybtex.database import parse_string as pybtex_parse
 
-from microsite import provenance, urls
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.commands.build import build
+from microsite.site import urls
+from microsite.source import provenance
 
 # A saved page as a browser keeps it: hostile, as everything from the web is.
 ORIGINAL = (

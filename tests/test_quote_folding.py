@@ -19,7 +19,7 @@ from html_tools import parse_file
 
 from microsite.commands.build import build
 from microsite.errors import BuildFailed
-from microsite.loader import load_site
+from microsite.model.loader import load_site
 
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 

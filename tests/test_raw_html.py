@@ -7,7 +7,7 @@ import pytest
 from html_tools import parse, parse_file
 
 from microsite.commands.build import build
-from microsite.reader import markdown_renderer, render_markdown
+from microsite.source.reader import markdown_renderer, render_markdown
 
 FORBIDDEN_TAGS = {"script", "style", "meta", "base", "link", "form", "input", "button", "iframe", "frame"}
 FORBIDDEN_TAGS |= {"object", "embed", "svg", "math", "template", "textarea", "select", "applet", "noscript"}

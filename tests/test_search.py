@@ -19,10 +19,10 @@ import pytest
 from conftest import PROJECT, SiteFolder
 from html_tools import parse_file
 
-from microsite import search
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.errors import BuildFailed
-from microsite.loader import SiteLoader
+from microsite.model.loader import SiteLoader
+from microsite.site import search
 
 WORD = "Verizon"  # in every capture about the US carrier talks, and in several claims
 

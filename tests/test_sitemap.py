@@ -17,8 +17,8 @@ import pytest
 from conftest import MINIMAL_SITE_YAML, OTHER_CAPTURE, OTHER_PAGE, SiteFolder, assert_same_as_clean_build
 from html_tools import parse_file
 
-from microsite import pages, urls
-from microsite.builder import Builder
+from microsite.build.builder import Builder
+from microsite.site import pages, urls
 
 BASE = "https://example.github.io/some-repo/"
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

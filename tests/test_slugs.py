@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import PROJECT
 
-from microsite.config import load_config
+from microsite.source.config import load_config
 from microsite.text import SLUG_PATTERN, slugify
 
 

@@ -12,12 +12,14 @@ import pytest
 from conftest import PROJECT
 from html_tools import parse_file
 
-from microsite import files, paging, render, timeline, urls
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.dates import PartialDate
-from microsite.loader import load_site
-from microsite.pages import HOME_LATEST, site_pages
-from microsite.urls import _relpath
+from microsite.model import timeline
+from microsite.model.loader import load_site
+from microsite.site import paging, render, urls
+from microsite.site.pages import HOME_LATEST, site_pages
+from microsite.site.urls import _relpath
+from microsite.source import files
 
 sys.path.insert(0, str(PROJECT / "bench"))
 import itertools

@@ -11,10 +11,11 @@ import yaml
 from conftest import MINIMAL_SITE_YAML, OTHER_CAPTURE, OTHER_PAGE, PROJECT, SiteFolder, run_cli
 from html_tools import Element, parse_file
 
-from microsite import stories, urls
-from microsite.builder import Builder
+from microsite.build.builder import Builder
 from microsite.commands.build import build
-from microsite.loader import load_site
+from microsite.model import stories
+from microsite.model.loader import load_site
+from microsite.site import urls
 
 # ---- the shipped content ----------------------------------------------------------------
 

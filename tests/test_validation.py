@@ -15,7 +15,7 @@ from conftest import CAPTURE, GOOD_PAGE, MINIMAL_SITE_YAML
 
 from microsite.dates import PartialDate
 from microsite.errors import BuildFailed, Problem
-from microsite.loader import load_site
+from microsite.model.loader import load_site
 
 # The line of each key in GOOD_PAGE.
 LINE = {

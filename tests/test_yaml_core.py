@@ -9,8 +9,8 @@ import pytest
 from conftest import GOOD_PAGE, MINIMAL_SITE_YAML
 
 from microsite.errors import BuildFailed
-from microsite.loader import load_site
-from microsite.yamlfile import load
+from microsite.model.loader import load_site
+from microsite.source.yamlfile import load
 
 # What YAML 1.1 (PyYAML as it comes) makes of each, and what it was written as.
 SURPRISES = ["NO", "no", "Yes", "yes", "y", "n", "on", "off", "ON", "1_000", "0x1F", "0o17", "1:20", "012", "1e3"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..builder import Builder, BuildResult
+from ..build.builder import Builder, BuildResult
 
 
 def build(site_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import stories, yamlfile
 from ..errors import display_path
-from ..loader import load_site
-from ..model import Site
+from ..model import Site, stories
+from ..model.loader import load_site
+from ..source import yamlfile
 
 
 def check(site_dir: Path) -> Site:

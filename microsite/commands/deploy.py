@@ -18,11 +18,11 @@ from pathlib import Path
 
 import ghp_import
 
-from ..builder import Builder
-from ..config import load_config
+from ..build.builder import Builder
+from ..build.writer import MARKER
 from ..errors import BuildFailed, Problem
-from ..writer import MARKER
-from ..yamlfile import line_of
+from ..source.config import load_config
+from ..source.yamlfile import line_of
 
 # git@github.com:USER/REPO.git, https://github.com/USER/REPO, ssh://git@github.com/USER/REPO.git, ...
 _GITHUB_REMOTE = re.compile(r"(?:^|[@/.])github\.com[:/]+(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/*$", re.I)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..config import Config, load_config
 from ..errors import BuildFailed, Problem, display_path
 from ..ingest.declared import Provenance, declared_publisher, overrule, provenance
 from ..ingest.decode import Refused
@@ -22,6 +21,7 @@ from ..ingest.facts import Facts, find_facts, linked_source
 from ..ingest.masthead import PublisherFound, find_publisher
 from ..ingest.structure import Parts, split
 from ..ingest.webcapture import fetch, unpack
+from ..source.config import Config, load_config
 from ..text import slugify
 
 SLUG_LIMIT = 60

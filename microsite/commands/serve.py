@@ -12,10 +12,10 @@ import socket
 import sys
 from pathlib import Path
 
-from .. import render
-from ..builder import Builder, BuildResult
+from ..build.builder import Builder, BuildResult
 from ..errors import BuildFailed, OutputRefused, Problem, display_path
-from ..render import plural
+from ..site import render
+from ..site.render import plural
 
 
 def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: bool, base_url: str | None = None) -> None:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..config import Config
 from ..dates import PartialDate
+from ..source.config import Config
 from .masthead import PublisherFound, serves
 from .structure import Parts
 from .webcapture import Unpacked

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..config import Config, Registry
+from ..source.config import Config, Registry
 from ..text import slugify
 from .datetext import DAY_WITHOUT_YEAR, FULL_DATE, iso_date, iso_month
 from .masthead import serves

@@ -22,8 +22,8 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from ..errors import Problem, display_path
-from ..render import CONTENT_SECURITY_POLICY
-from ..urls import NOT_FOUND
+from ..site.render import CONTENT_SECURITY_POLICY
+from ..site.urls import NOT_FOUND
 
 _ERROR_PAGE = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=True).get_template(
     "error.html"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .model import Capture, Passage
+from ..model import Capture, Passage
 
 
 @dataclass

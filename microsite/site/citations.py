@@ -20,9 +20,9 @@ from bibtexparser.middlewares import MonthAbbreviationMiddleware
 from bibtexparser.middlewares.parsestack import default_unparse_stack
 from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
+from ..model import Article, Site
 from . import exports, urls
 from .exports import Field
-from .model import Article, Site
 
 # Sources of these kinds publish news: their articles are newspaper articles, the rest web pages.
 NEWS_KINDS = ("outlet", "wire")

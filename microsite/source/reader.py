@@ -17,7 +17,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import Registry
 
-from .errors import Problem
+from ..errors import Problem
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputRefused, Problem
+from ..errors import OutputRefused, Problem
 
 MARKER = ".microsite-output"
 TEMPORARY = ".microsite-temporary"  # in every temporary folder a build makes: a leftover may be swept

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from . import stories
-from .model import Article, Related, Site
+from . import Article, Related, Site, stories
 
 SHARED_SOURCE_SCORE = 3  # a shared source says more than a shared company (1)
 

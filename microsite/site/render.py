@@ -23,13 +23,14 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from . import cache, highlight, structured, urls
-from .errors import Problem
-from .files import settled, signature, unchanged
-from .model import Site
+from ..build import cache
+from ..errors import Problem
+from ..model import Site
+from ..source.files import settled, signature, unchanged
+from . import highlight, structured, urls
 from .pages import Page
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def template_dirs(site_dir: Path) -> list[Path]:

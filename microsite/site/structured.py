@@ -8,8 +8,8 @@ with Jinja's `tojson`, which escapes `<`, `>` and `&` so no text can close the s
 
 from __future__ import annotations
 
+from ..model import Article, Claim, Company, Site, Source
 from . import urls
-from .model import Article, Claim, Company, Site, Source
 
 CONTEXT = "https://schema.org"
 # Source kinds that are people; every other kind is an organisation.

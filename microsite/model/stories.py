@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .dates import PartialDate, earliest, latest
-from .model import Article, Claim, Company, Site, Source, StoryInfo
-from .text import fold, normalise, slugify
+from ..dates import PartialDate, earliest, latest
+from ..text import fold, normalise, slugify
+from . import Article, Claim, Company, Site, Source, StoryInfo
 
 # Two claims of a story are one claim reported twice when their score reaches this. On the
 # shipped story the clear pairs (the carrier talks, Xiaomi's two-year plan, Xiaomi's stores)

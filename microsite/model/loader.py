@@ -16,12 +16,19 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import parallel, relations, urls, yamlfile
-from .cache import DiskCache, PageStore
-from .config import Config, Registry, load_config
-from .errors import BuildFailed, Problem, display_path, field_path
-from .files import markdown_files, settled, signature, unchanged
-from .model import (
+from ..build import parallel
+from ..build.cache import DiskCache, PageStore
+from ..errors import BuildFailed, Problem, display_path, field_path
+from ..site import urls
+from ..source import yamlfile
+from ..source.config import Config, Registry, load_config
+from ..source.files import markdown_files, settled, signature, unchanged
+from ..source.provenance import FileDigests, mismatch
+from ..source.reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
+from ..source.schema import ANONYMOUS, FrontMatter
+from ..source.validation import schema_problems
+from ..text import SLUG_PATTERN, NormalisedText, fold, normalise
+from . import (
     Article,
     Capture,
     Claim,
@@ -34,12 +41,8 @@ from .model import (
     SourceUse,
     Whole,
     new_spool,
+    relations,
 )
-from .provenance import FileDigests, mismatch
-from .reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
-from .schema import ANONYMOUS, FrontMatter
-from .text import SLUG_PATTERN, NormalisedText, fold, normalise
-from .validation import schema_problems
 
 
 def load_site(site_dir: Path) -> Site:

@@ -10,7 +10,7 @@ import functools
 import posixpath
 from urllib.parse import urlsplit
 
-from .model import Article, Capture, Claim, Comment, Company, Source
+from ..model import Article, Capture, Claim, Comment, Company, Source
 
 HOME = "index.html"
 TIMELINE = "timeline.html"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import cbor2
 
+from ..errors import BuildFailed, Problem
 from . import urls
-from .errors import BuildFailed, Problem
 
 BUNDLE = urls.SEARCH_BUNDLE
 TIMEOUT_SECONDS = 300

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .dates import PartialDate
-from .model import Article, Claim, Company
+from ..dates import PartialDate
+from . import Article, Claim, Company
 
 
 @dataclass

@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .dates import PartialDate
-from .model import Article
+from ..dates import PartialDate
+from ..model import Article
 
 SPLIT_ABOVE = 400_000  # estimated bytes of listed items past which a page is split into a landing and parts
 PART_LIMIT = 900_000  # estimated bytes one part may hold before its year is cut into runs of months

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from . import citations, exports, paging, timeline, urls
-from .model import Article, Company, Site, Source
+from ..model import Article, Company, Site, Source, timeline
+from . import citations, exports, paging, urls
 
 
 @dataclass

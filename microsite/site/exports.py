@@ -14,9 +14,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ..dates import PartialDate
+from ..model import Article, Claim, Site
 from . import urls
-from .dates import PartialDate
-from .model import Article, Claim, Site
 
 
 @dataclass(frozen=True)

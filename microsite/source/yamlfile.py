@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import yaml
 
-from .errors import Problem, field_path
+from ..errors import Problem, field_path
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import Problem
+from ..model import Company, SiteSettings, Source, StoryInfo
+from ..text import fold, slugify
 from . import yamlfile
-from .errors import Problem
-from .model import Company, SiteSettings, Source, StoryInfo
 from .reader import read_text
 from .schema import SiteFile
-from .text import fold, slugify
 from .validation import schema_problems
 
 

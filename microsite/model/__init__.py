@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .dates import PartialDate, earliest, latest
+from ..dates import PartialDate, earliest, latest
 
 
 class Linked:
@@ -145,7 +145,7 @@ class Capture(Linked):
     @property
     def text(self) -> str:
         if self.loaded_text is None:  # read, not kept: ten thousand captures would hold tens of megabytes
-            from .reader import read_text  # only the capture's own page reads it
+            from ..source.reader import read_text  # only the capture's own page reads it
 
             return read_text(self.path)[0] or ""
         return self.loaded_text

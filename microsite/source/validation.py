@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import Problem, field_path
 from . import schema, yamlfile
-from .errors import Problem, field_path
 
 # Which model a mapping at a given parent key has, to suggest the key meant by a typo.
 _MODELS: dict[str, dict[str, type[BaseModel]]] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .cache import DiskCache
+from ..build.cache import DiskCache
 from .files import settled, unchanged
 
 DIGEST_CACHE = "digests"  # the DiskCache file that keeps them between builds

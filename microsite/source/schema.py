@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic import Strict as PydanticStrict
 
-from .dates import PartialDate
-from .text import SLUG_PATTERN
+from ..dates import PartialDate
+from ..text import SLUG_PATTERN
 from .yamlfile import Written, WrittenBool, written_text
 
 CLAIM_STATUSES = ("reported", "rumour", "forecast", "confirmed", "denied", "opinion")

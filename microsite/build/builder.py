@@ -31,13 +31,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, parallel, relations, render, search, stories, urls
+from ..errors import BuildFailed, Problem
+from ..model import Article, Related, Site, relations, stories
+from ..model.loader import SiteLoader
+from ..site import exports, render, search, urls
+from ..site.pages import Page, feed_entries, feed_page, own_pages, site_pages
+from ..source.files import settled, signature, unchanged
+from . import parallel
 from .cache import DiskCache, PageStore
-from .errors import BuildFailed, Problem
-from .files import settled, signature, unchanged
-from .loader import SiteLoader
-from .model import Article, Related, Site
-from .pages import Page, feed_entries, feed_page, own_pages, site_pages
 from .writer import MARKER, Output, atomic_output, check_destination, in_place_output, recover
 
 

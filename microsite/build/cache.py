@@ -24,7 +24,7 @@ from jinja2 import BytecodeCache
 
 FOLDER = ".cache"
 _MAGIC = b"microsite-cache/1\n"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _code_key() -> bytes:
