@@ -439,6 +439,7 @@ def test_the_hostile_cite_block_shows_the_bibtex_as_text(hostile):
 
 def test_the_site_wide_files_are_made_in_pieces_and_written_as_such(built_site, model):
     # Joined, claims.json alone would be held three times over (70 MB a copy at ten thousand articles).
+    from microsite.build.cache import Shares
     from microsite.site import citations, exports
 
     makers = {
@@ -450,7 +451,7 @@ def test_the_site_wide_files_are_made_in_pieces_and_written_as_such(built_site, 
         urls.DATA_CITATIONS_BIBTEX: citations.site_bibtex,
     }
     for path, make in makers.items():
-        made = make(model)
+        made = make(model, Shares())
         assert not isinstance(made, str), f"{path} is made whole"
         pieces = list(made)
         assert len(pieces) > len(model.articles), f"{path} is made in few pieces"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from microsite.source.files import markdown_files
+from microsite.source.layout import markdown_files
 
 
 def test_markdown_files_lists_what_rglob_lists_in_the_same_order(tmp_path):

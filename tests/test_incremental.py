@@ -178,7 +178,9 @@ def test_a_kept_builder_renders_such_an_edit_from_the_cache_without_loading_the_
     builder.build()
     loads = []
     whole_load = SiteLoader.load
-    monkeypatch.setattr(SiteLoader, "load", lambda self: loads.append(self) or whole_load(self))
+    monkeypatch.setattr(
+        SiteLoader, "load", lambda self, *args, **kw: loads.append(self) or whole_load(self, *args, **kw)
+    )
     two_stories.edit_page("A short summary.", "A short summary, edited again.")
     assert sorted(builder.build().rendered) == ["articles/talks.html", "captures/talks.html"]
     assert loads == []

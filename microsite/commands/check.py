@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..build.workers import Workers
 from ..errors import display_path
 from ..model import Site, stories
 from ..model.loader import load_site
 from ..source import yamlfile
+from ..source.layout import SiteFolder
 
 
-def check(site_dir: Path) -> Site:
-    return load_site(site_dir)
+def check(site_dir: Path, jobs: int | None = None) -> Site:
+    with Workers(jobs) as workers:
+        return load_site(site_dir, workers.run)
 
 
 def summary(site: Site) -> str:
@@ -26,7 +29,7 @@ def notes(site: Site, site_dir: Path) -> list[str]:
     uses, then articles that look like one story without sharing a `story` key."""
     lines = []
     used = {story.id for story in site.stories}
-    config = site_dir / "site.yaml"
+    config = SiteFolder(site_dir).config
     unused = [entry for entry in site.settings.stories if entry.id not in used]
     text = config.read_text(encoding="utf-8") if unused else ""
     for entry in unused:

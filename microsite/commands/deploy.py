@@ -83,6 +83,7 @@ def deploy(
     branch: str = "gh-pages",
     message: str | None = None,
     push: bool = True,
+    jobs: int | None = None,
 ) -> Deployed:
     config, problems = load_config(site_dir)
     if config is None:
@@ -102,7 +103,7 @@ def deploy(
     with tempfile.TemporaryDirectory(prefix="microsite-deploy-") as temp:
         # A fresh Builder makes a full build, so a stale output folder is never published.
         # Afresh: what is published never depends on what an earlier build left in .cache/.
-        result = Builder(site_dir, out_dir or Path(temp) / "site", base_url, cache=False).build()
+        result = Builder(site_dir, out_dir or Path(temp) / "site", base_url, cache=False, jobs=jobs).build()
         published = Path(temp) / "publish"
         # The marker is how the build recognises its own output folder; it is not part of the site.
         shutil.copytree(result.out_dir, published, ignore=lambda folder, names: _marker_in(result.out_dir, folder))

@@ -20,8 +20,9 @@ from ..ingest.draft import draft_page
 from ..ingest.facts import Facts, find_facts, linked_source
 from ..ingest.masthead import PublisherFound, find_publisher
 from ..ingest.structure import Parts, split
-from ..ingest.webcapture import fetch, unpack
+from ..ingest.webcapture import Unpacked, fetch, unpack
 from ..source.config import Config, load_config
+from ..source.layout import SiteFolder, markdown_files
 from ..text import slugify
 
 SLUG_LIMIT = 60
@@ -118,87 +119,143 @@ def _ingest_one(
 ) -> Ingested:
     """One capture (a file, or a URL to fetch into a WARC) -> its seeds and its draft page."""
     result = Ingested(capture)
+    read, result.problem = _read_capture(capture)
+    if read is None:
+        return result
+    data, name, unpacked = read
+    files = _seed_files(data, name, unpacked)
+    _note_provenance(result, capture, unpacked, files)
+    result.problem = _already_summarised(capture, files.seed_name, files.seed_bytes, summarised)
+    if result.problem:
+        return result
+    parts = _find_parts(result, unpacked, config)
+    original = _choose_paths(result, parts, files, target, known)
+    result.problem = _clash(capture, result.seed, files.seed_bytes) or _clash(capture, original, data)
+    if result.problem:
+        return result
+    recapture_of = display_path(result.recapture_of) if result.recapture_of else None
+    page_text, draft_notes = draft_page(
+        parts, result.facts, files.seed_name, unpacked.text, result.publisher, recapture_of, result.provenance
+    )
+    result.notes += draft_notes
+    if not dry_run:
+        _write(result, files, original, page_text, known)
+    return result
+
+
+@dataclass
+class _SeedFiles:
+    """What one capture leaves in seeds/: the text the site reads, and a saved page or archive kept beside it."""
+
+    data: bytes  # the capture as read or fetched
+    seed_name: str
+    seed_bytes: bytes  # UTF-8, as the site reads it
+    original_name: str | None  # the saved page or archive, byte for byte; None for a text capture
+
+
+def _read_capture(capture: Path | str) -> tuple[tuple[bytes, str, Unpacked] | None, Problem | None]:
+    """The capture's bytes, its file name and what they decode to; or why it cannot be read."""
     is_url = isinstance(capture, str)
     try:
         data = fetch(capture) if is_url else capture.read_bytes()
         name = _archive_name(capture) if is_url else capture.name
-        unpacked = unpack(data, name)
+        return (data, name, unpack(data, name)), None
     except OSError as err:
-        result.problem = Problem(capture, f"cannot be read: {err.strerror}")
-        return result
+        return None, Problem(capture, f"cannot be read: {err.strerror}")
     except Refused as refused:  # a URL's message names it; a file's is said of the file
-        result.problem = Problem(None if is_url else capture, refused.message, hint=refused.hint)
-        return result
+        return None, Problem(None if is_url else capture, refused.message, hint=refused.hint)
+
+
+def _seed_files(data: bytes, name: str, unpacked: Unpacked) -> _SeedFiles:
     if unpacked.kind == "text":
-        seed_name, original_name = _seed_name(Path(name)), None
         seed_bytes = data if unpacked.encoding == "UTF-8" else unpacked.text.encode("utf-8")  # the site reads UTF-8
-    else:  # the saved page is the evidence, kept as it is; the text it shows goes beside it
-        original_name = _seed_name(Path(name))
-        seed_name, seed_bytes = original_name + ".txt", unpacked.text.encode("utf-8")
-    result.provenance = provenance(unpacked, data if original_name else seed_bytes, original_name)
-    if not is_url:
+        return _SeedFiles(data, _seed_name(Path(name)), seed_bytes, None)
+    # the saved page is the evidence, kept as it is; the text it shows goes beside it
+    original_name = _seed_name(Path(name))
+    return _SeedFiles(data, original_name + ".txt", unpacked.text.encode("utf-8"), original_name)
+
+
+def _note_provenance(result: Ingested, capture: Path | str, unpacked: Unpacked, files: _SeedFiles) -> None:
+    """What the capture declares of itself, and the digest of the file kept as evidence: the original, else the seed."""
+    evidence = files.data if files.original_name else files.seed_bytes
+    result.provenance = provenance(unpacked, evidence, files.original_name)
+    if not isinstance(capture, str):
         result.provenance.modified = _modified_day(capture)
     result.kind = unpacked.kind
-    text = unpacked.text
+
+
+def _already_summarised(
+    capture: Path | str, seed_name: str, seed_bytes: bytes, summarised: dict[str, tuple[Path, bytes | None]]
+) -> Problem | None:
+    """The same capture, under the same name, already has its page: ingest drafts for new captures only."""
     if seed_name in summarised and summarised[seed_name][1] == seed_bytes:
-        result.problem = Problem(
+        return Problem(
             capture,
             f"is already in seeds/ as {seed_name}, summarised by {display_path(summarised[seed_name][0])}",
             hint="edit that page; ingest drafts a page for a new capture only",
         )
-        return result
+    return None
+
+
+def _find_parts(result: Ingested, unpacked: Unpacked, config: Config) -> Parts:
+    """The capture's title, body, dates and comments, its publisher, and the claims, sources and companies in it."""
+    text = unpacked.text
     parts = split(text)
     overrule(parts, unpacked, result.provenance)
     result.parts, result.notes = parts, [*unpacked.notes, *parts.notes]
-    found = result.publisher_found = declared_publisher(unpacked, config)
-    if found is not None:
-        result.provenance.publisher_declared = True
-        result.provenance.declared.append(f"publisher “{found.name}”: {found.how}")  # registered or not
-    else:
-        found = result.publisher_found = _find_publisher(parts, text, config)
-    result.publisher = found.name if found and found.registered else None  # only a registered one is drafted
+    _note_publisher(result, unpacked, parts, config)
     comment_texts = [c.text for c in parts.comments.comments]
     result.facts = find_facts(parts.body, comment_texts, config, result.publisher)
     linked = linked_source(parts.title, _lines_after(text, parts.title, 3), config)
     if linked is not None and linked.name not in {s.name for s in result.facts.sources}:
         result.facts.sources.insert(0, linked)
     result.notes += parts.comments.uncertain + result.facts.notes
+    return parts
 
+
+def _note_publisher(result: Ingested, unpacked: Unpacked, parts: Parts, config: Config) -> None:
+    """The publisher the page declares, else the one its masthead shows; only a registered one is drafted."""
+    found = result.publisher_found = declared_publisher(unpacked, config)
+    if found is not None:
+        result.provenance.publisher_declared = True
+        result.provenance.declared.append(f"publisher “{found.name}”: {found.how}")  # registered or not
+    else:
+        found = result.publisher_found = _find_publisher(parts, unpacked.text, config)
+    result.publisher = found.name if found and found.registered else None
+
+
+def _choose_paths(result: Ingested, parts: Parts, files: _SeedFiles, target: Path, known: _KnownPages) -> Path | None:
+    """The draft under a free slug and the seed in seeds/ (on `result`); returns where the original goes, if any."""
     slug = _slug(parts.title)
     result.recapture_of = known.same_story(parts, slug)
-    result.page = _free_page(target / "content", slug)
-    result.seed = target / "seeds" / seed_name
-    if result.seed.exists() and result.seed.read_bytes() != seed_bytes:
-        result.problem = Problem(
-            capture,
-            f"{display_path(result.seed)} exists with other content: nothing was written for this capture",
-            hint="rename the capture file so that its name is new in seeds/",
-        )
-        return result
-    recapture_of = display_path(result.recapture_of) if result.recapture_of else None
-    original = target / "seeds" / original_name if original_name else None
-    if original is not None and original.exists() and original.read_bytes() != data:
-        result.problem = Problem(
-            capture,
-            f"{display_path(original)} exists with other content: nothing was written for this capture",
-            hint="rename the capture file so that its name is new in seeds/",
-        )
-        return result
-    page_text, draft_notes = draft_page(
-        parts, result.facts, seed_name, text, result.publisher, recapture_of, result.provenance
+    folder = SiteFolder(target)
+    result.page = _free_page(folder.content, slug)
+    result.seed = folder.seeds / files.seed_name
+    return folder.seeds / files.original_name if files.original_name else None
+
+
+def _clash(capture: Path | str, path: Path | None, content: bytes) -> Problem | None:
+    """Another file of this name in seeds/: nothing the user kept is overwritten, so the capture stops here."""
+    if path is None or not path.exists() or path.read_bytes() == content:
+        return None
+    return Problem(
+        capture,
+        f"{display_path(path)} exists with other content: nothing was written for this capture",
+        hint="rename the capture file so that its name is new in seeds/",
     )
-    result.notes += draft_notes
-    if not dry_run:
-        result.seed.parent.mkdir(parents=True, exist_ok=True)
-        result.page.parent.mkdir(parents=True, exist_ok=True)
-        for path, content in ((original, data), (result.seed, seed_bytes)):
-            if path is not None and not path.exists():
-                with path.open("xb") as out:
-                    out.write(content)
-        with result.page.open("x", encoding="utf-8") as out:  # "x": never replace a page that appeared meanwhile
-            out.write(page_text)
-        known.add(result.page, page_text)
-    return result
+
+
+def _write(result: Ingested, files: _SeedFiles, original: Path | None, page_text: str, known: _KnownPages) -> None:
+    """The original and the seed (unless already there, the same), then the draft, which later captures compare with."""
+    result.seed.parent.mkdir(parents=True, exist_ok=True)
+    result.page.parent.mkdir(parents=True, exist_ok=True)
+    for path, content in ((original, files.data), (result.seed, files.seed_bytes)):
+        if path is not None and not path.exists():
+            with path.open("xb") as out:
+                out.write(content)
+    with result.page.open("x", encoding="utf-8") as out:  # "x": never replace a page that appeared meanwhile
+        out.write(page_text)
+    known.add(result.page, page_text)
 
 
 _TITLE_LINE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -231,8 +288,8 @@ class _KnownPages:
     def _read(self) -> dict[Path, list[tuple[Path, str, str]]]:
         if self._pages is None:
             self._pages = {}
-            for content in (site / "content" for site in self.sites):
-                found = sorted(content.rglob("*.md")) if content.is_dir() else []
+            for content in (SiteFolder(site).content for site in self.sites):
+                found = markdown_files(content)
                 self._pages[content] = [_known_page(p, p.read_text(encoding="utf-8", errors="replace")) for p in found]
         return self._pages
 
@@ -340,11 +397,11 @@ def _publisher_line(found: PublisherFound | None) -> str:
 def _summarised_seeds(site_dir: Path) -> dict[str, tuple[Path, bytes | None]]:
     """Capture file name -> the page that summarises it (read from its `seed:` line) and the capture's bytes."""
     seeds: dict[str, tuple[Path, bytes | None]] = {}
-    content_dir = site_dir / "content"
-    if content_dir.is_dir():
-        for page in content_dir.rglob("*.md"):
+    folder = SiteFolder(site_dir)
+    if folder.content.is_dir():
+        for page in markdown_files(folder.content):
             match = _SEED_LINE.search(page.read_text(encoding="utf-8", errors="replace")[:4000])
             if match:
-                seed = site_dir / "seeds" / match.group(1)
+                seed = folder.seeds / match.group(1)
                 seeds[match.group(1)] = (page, seed.read_bytes() if seed.is_file() else None)
     return seeds

@@ -14,19 +14,27 @@ from pathlib import Path
 
 from ..build.builder import Builder, BuildResult
 from ..errors import BuildFailed, OutputRefused, Problem, display_path
-from ..site import render
 from ..site.render import plural
+from ..source import layout
 
 
-def serve(site_dir: Path, out_dir: Path, host: str, port: int, open_browser: bool, base_url: str | None = None) -> None:
+def serve(
+    site_dir: Path,
+    out_dir: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    base_url: str | None = None,
+    jobs: int | None = None,
+) -> None:
     from ..preview.server import PreviewServer, PreviewState  # only the preview needs tornado
     from ..preview.watch import SourceWatcher
 
     _check_port(host, port)
-    preview = Preview(Builder(site_dir, out_dir, base_url), PreviewState(out_dir))
+    preview = Preview(Builder(site_dir, out_dir, base_url, jobs=jobs), PreviewState(out_dir))
     preview.rebuild(set(), first=True)  # an output folder the build may not replace stops the server here
     server = preview.server = PreviewServer(preview.state)
-    project_dirs = [render.PROJECT_DIR / "templates", render.PROJECT_DIR / "static"]
+    project_dirs = [layout.DEFAULTS / layout.TEMPLATES, layout.DEFAULTS / layout.STATIC]
     watcher = SourceWatcher(
         site_dir, [d for d in project_dirs if d.resolve() != site_dir.resolve() / d.name], preview.rebuild
     )

@@ -339,10 +339,7 @@ class Site(Linked):
     sources: list[Source]  # the whole registry, in its order
     anonymous_sources: list[SourceUse] = field(default_factory=list)
     digest: bytes = field(default=b"", repr=False)  # changes whenever site.yaml does
-    stories: list = field(default_factory=list)  # microsite/stories.py Story objects, first reported first
-    # Each article's share of the site-wide data files (microsite/exports.py Pieces); a Builder keeps one
-    # between builds, so that a rebuild after one edit makes one article's share again and joins the rest.
-    pieces: object = None
+    stories: list = field(default_factory=list)  # model/stories.py Story objects, first reported first
 
     def story(self, story_id: str | None):
         """The Story with this id, or None: for an article's page, which knows only its `story` key."""

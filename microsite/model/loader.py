@@ -7,23 +7,21 @@ comments are found verbatim in their capture, ids and slugs are unique.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
-import io
-import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..build import parallel
-from ..build.cache import DiskCache, PageStore
+from ..build.cache import BuildCache, FileDigests, record, registry_of, unrecord, unrecord_all
 from ..errors import BuildFailed, Problem, display_path, field_path
 from ..site import urls
 from ..source import yamlfile
 from ..source.config import Config, Registry, load_config
-from ..source.files import markdown_files, settled, signature, unchanged
-from ..source.provenance import FileDigests, mismatch
+from ..source.files import settled, signature, unchanged
+from ..source.layout import SiteFolder, markdown_files
+from ..source.provenance import mismatch
 from ..source.reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
 from ..source.schema import ANONYMOUS, FrontMatter
 from ..source.validation import schema_problems
@@ -34,7 +32,6 @@ from . import (
     Claim,
     Comment,
     Comments,
-    Company,
     Passage,
     Site,
     Source,
@@ -45,12 +42,22 @@ from . import (
 )
 
 
-def load_site(site_dir: Path) -> Site:
+def load_site(site_dir: Path, run: Run | None = None) -> Site:
     """The whole site, checked. Raises BuildFailed listing every problem.
 
     The digests the last build verified are trusted for files whose stat is unchanged, as a build trusts
     them; nothing is written (`check` writes nothing)."""
-    return SiteLoader(site_dir, digests=FileDigests(DiskCache(site_dir), keep=False)).load()
+    cache = BuildCache(site_dir)
+    return SiteLoader(site_dir, digests=FileDigests(cache.disk, keep=False)).load(run=run)
+
+
+# run(task, jobs, here) -> [task(job) or here(job) for each job]: how the loader shares out its pages
+# (build/workers.py Workers.run); task runs in another process, so it is a module-level function.
+Run = Callable[[Callable, list, Callable], list]
+
+
+def _in_this_process(task: Callable, jobs: list, here: Callable) -> list:
+    return [here(job) for job in jobs]
 
 
 @dataclass
@@ -60,11 +67,15 @@ class _LoadedPage:
     capture_signature: tuple | None
     article: Article | None
     problems: list[Problem]
-    record: bytes | None = None  # the page pickled for the build cache; None until it is saved
-    saved: bool = False  # whether the build cache holds this version
+    record: bytes | None = None  # the page as the page store keeps it; None until it is saved
+    saved: bool = False  # whether the page store holds this version
     original: str | None = None  # the saved original it names (`original`), checked like the capture
     original_signature: tuple | None = None
-    hashed: tuple | None = None  # (path, signature, sha256) it verified: a forked loader's, for the parent to keep
+    hashed: tuple | None = None  # (path, signature, sha256) a worker process verified, for this one to keep
+
+
+# Below this many pages to read, loading them all here costs less than sharing them out.
+SHARE_PAGES = 64
 
 
 class SiteLoader:
@@ -72,56 +83,75 @@ class SiteLoader:
 
     A page is loaded again when its file or its capture changed; every page is, when
     site.yaml changed, since its names resolve in the registries. The rules that span
-    pages (unique names, relations) run on every load: they are cheap."""
+    pages (unique names, relations) run on every load: they are cheap. With a build cache,
+    the pages loaded go to its page store, where worker processes and the next build find them."""
 
     def __init__(
         self,
         site_dir: Path,
         base_url: str | None = None,
-        store: PageStore | None = None,
+        cache: BuildCache | None = None,
         digests: FileDigests | None = None,
     ):
+        self.folder = SiteFolder(site_dir)
         self.site_dir = site_dir
         self.base_url = base_url  # overrides site.yaml's, as a CI build for GitHub Pages needs
+        self.cache = cache
         # Digests of captures kept with the build cache: a file is hashed again only when its stat changed.
-        if digests is None:
-            digests = FileDigests(DiskCache(site_dir) if store is not None else None)
-        self.captures = CaptureStore(site_dir / "seeds", digests)
+        self.captures = CaptureStore(self.folder.seeds, digests or (cache.digests if cache else FileDigests()))
         self._md = None  # made once site.yaml says whether raw HTML passes: see _load_config
         self._config_signature: tuple | None = None
         self._config: tuple[Config | None, list[Problem], bytes] | None = None
         self._pages: dict[Path, _LoadedPage] = {}
-        self._store = store  # the last build's pages, read once, before the first load
-        self._store_read: PageStore | None = None  # where to save them after a good build
-        self.relations = relations.Memo()  # kept between loads, and in the build cache
+        self._restored = cache is None  # whether the page store's pages were taken up (once, at the first load)
+        self.relations: relations.Memo | None = None  # read from the cache at the first load
         self._part: list[tuple[Path, _LoadedPage]] = []  # the pages load_part read again
 
-    def load(self) -> Site:
+    def load(self, files: list[Path] | None = None, run: Run | None = None) -> Site:
+        """The site from these content pages (default: every page in content/), pages read in worker
+        processes by `run` when many."""
         new_spool()  # the pages read from here on pack their bodies into a new spool file
         config, problems, config_digest = self._load_config()
         if config is None:  # without the registries no page can be checked
             raise BuildFailed(problems)
         problems = list(problems)
-        content_dir, seeds_dir = self.site_dir / "content", self.site_dir / "seeds"
-        for folder in (content_dir, seeds_dir):
+        for folder in (self.folder.content, self.folder.seeds):
             if not folder.is_dir():
                 problems.append(
                     Problem(folder, "is missing", hint=f"create the folder `{folder.name}/` in the site folder")
                 )
-        if not (content_dir.is_dir() and seeds_dir.is_dir()):
+        if problems and not (self.folder.content.is_dir() and self.folder.seeds.is_dir()):
             raise BuildFailed(problems)
         # Registry problems in site.yaml are reported with the pages' own, all in one pass.
-
         self.captures.forget_signatures()
+        files = markdown_files(self.folder.content) if files is None else files
+        if not self._restored:
+            self._restored = True
+            stored = self.cache.pages.read(config_digest)
+            self._pages = _restore(stored, config)
+        self._pages = self._load_pages(files, config, run or _in_this_process)
+        self.save()  # now, so that the records are not held through the rest of the build
+        articles = self._unique(files, problems)
+        if not files:
+            problems.append(
+                Problem(self.folder.content, "has no pages", hint="add a content page: see docs/content-format.md")
+            )
+        if problems:
+            raise BuildFailed(problems)
+        if not config.settings.build_drafts:  # checked like every page, then left out of the site
+            articles = [article for article in articles if not article.draft]
+        site = self._site(config, config_digest, articles)
+        if self.relations is None:
+            memo = self.cache.read("relations", relations.Memo) if self.cache else None
+            self.relations = memo or relations.Memo()
+        relations.link(site, self.relations)
+        return site
+
+    def _unique(self, files: list[Path], problems: list[Problem]) -> list[Article]:
+        """The pages' articles, each page name and capture used once (the problems found added)."""
         articles: list[Article] = []
         by_slug: dict[str, Article] = {}
         by_seed: dict[str, Article] = {}
-        files = markdown_files(content_dir)
-        if self._store is not None:
-            self._pages = _restore(self._store.read(config_digest), config)
-            self._store_read, self._store = self._store, None
-        self._pages = self._load_pages(files, config)
-        self.save()  # now, so that the pickled pages are not held through the rest of the build
         for file in files:
             loaded = self._pages[file]
             problems += loaded.problems
@@ -131,30 +161,21 @@ class SiteLoader:
             for index, seen in ((by_slug, article.slug), (by_seed, article.capture.filename)):
                 if seen in index:
                     other = display_path(index[seen].file)
-                    what = "page name" if index is by_slug else "seed"
+                    same_name = index is by_slug
                     problems.append(
                         Problem(
                             file,
-                            f"has the same {what} `{seen}` as {other}",
-                            line=None if index is by_slug else _line_in_page(file, ("seed",)),
-                            field=None if index is by_slug else "seed",
+                            f"has the same {'page name' if same_name else 'seed'} `{seen}` as {other}",
+                            line=None if same_name else _line_in_page(file, ("seed",)),
+                            field=None if same_name else "seed",
                             hint="rename one of the files"
-                            if index is by_slug
+                            if same_name
                             else "each capture is summarised by one page: merge the two pages",
                         )
                     )
                 index[seen] = article
             articles.append(article)
-        if not files:
-            problems.append(Problem(content_dir, "has no pages", hint="add a content page: see docs/content-format.md"))
-        if problems:
-            raise BuildFailed(problems)
-
-        if not config.settings.build_drafts:  # checked like every page, then left out of the site
-            articles = [article for article in articles if not article.draft]
-        site = self._site(config, config_digest, articles)
-        relations.link(site, self.relations)
-        return site
+        return articles
 
     def _site(self, config: Config, config_digest: bytes, articles: list[Article]) -> Site:
         articles.sort(key=Article.sort_key)
@@ -167,11 +188,10 @@ class SiteLoader:
     def load_part(self, again: list[Path], stored: list[Path]) -> tuple[Site, list[Article]] | None:
         """For a build from the cache after edits that reach no further than the edited articles' own
         pages: a Site of these articles alone, unlinked, and those of them read again. The pages `again`
-        are read, the pages `stored` taken from the build cache. None when a page read has a problem,
-        site.yaml has one, or the cache lacks a page: a whole load then finds and reports it."""
-        store = self._store
+        are read, the pages `stored` taken from the page store. None when a page read has a problem,
+        site.yaml has one, or the store lacks a page: a whole load then finds and reports it."""
         config, problems, config_digest = self._load_config()
-        if store is None or config is None or problems:
+        if self.cache is None or config is None or problems:
             return None
         new_spool()
         fresh = []
@@ -180,7 +200,7 @@ class SiteLoader:
             if page.problems or page.article is None:
                 return None
             fresh.append((file, page))
-        kept = _stored_articles(store, config, config_digest, stored)
+        kept = self.stored_articles(stored, config)  # the same registry entries as the pages read again
         if kept is None:  # missing or unreadable: the whole load reads the page again
             return None
         self._part = fresh
@@ -188,23 +208,37 @@ class SiteLoader:
         return self._site(config, config_digest, [*articles, *kept]), articles
 
     def stored_part(self, files: list[Path]) -> Site | None:
-        """A Site of these pages alone, unlinked, as this build stored them in the build cache; None when the
-        cache lacks one (it could not be written) or site.yaml has a problem."""
-        store = self._store_read or self._store
-        config, _problems, digest = self._load_config()  # the helper forked before the build read site.yaml
-        if store is None or config is None:
+        """A Site of these pages alone, unlinked, as the page store holds them; None when it lacks one (it
+        could not be written) or site.yaml has a problem."""
+        config, _problems, digest = self._load_config()
+        if config is None:
             return None
         new_spool()  # the last part's goes with it
-        articles = _stored_articles(store, config, digest, files)
+        articles = self.stored_articles(files, config)
         return None if articles is None else self._site(config, digest, articles)
 
+    def stored_articles(self, files: list[Path], config: Config) -> list[Article] | None:
+        """These pages' articles as the page store holds them, their registry entries `config`'s; None when it
+        lacks one or cannot read it."""
+        if self.cache is None:
+            return None
+        digest = self._config[2]
+        records = self.cache.pages.read(digest, [str(file) for file in files]) if files else {}
+        registry, articles = registry_of(config.companies.entries, config.sources.entries), []
+        for file in files:
+            try:
+                articles.append(unrecord(records[str(file)], registry)[3])
+            except Exception:
+                return None
+        return articles
+
     def save_part(self) -> None:
-        """Store in the build cache the pages that load_part read again."""
-        if self._store is None or self._config is None or self._config[0] is None:
+        """Store the pages that load_part read again."""
+        if self.cache is None or self._config is None or self._config[0] is None:
             return
-        config, _problems, digest = self._config
-        changed = {str(file): _pickled(page, config) for file, page in self._part}
-        self._store.write(digest, changed, keep=None)
+        digest = self._config[2]
+        changed = {str(file): _record(page) for file, page in self._part}
+        self.cache.pages.write(digest, changed, keep=None)
         self.captures.digests.save()
 
     def inputs_of_part(self) -> dict[str, tuple | None]:
@@ -219,17 +253,16 @@ class SiteLoader:
     @property
     def config_digest(self) -> bytes | None:
         """The digest of site.yaml as the last load read it."""
-        return self._config[2] if self._config is not None else None
+        return self._config[2] if self._config is not None and self._config[0] is not None else None
 
     def forget(self) -> None:
-        """Drop the pages loaded: the next load takes them back from the build cache (a kept Builder holds
+        """Drop the pages loaded: the next load takes them back from the page store (a kept Builder holds
         no model between builds; at ten thousand articles it would hold half a gigabyte)."""
         self._pages = {}
-        if self._store_read is not None:
-            self._store, self._store_read = self._store_read, None
+        self._restored = self.cache is None
 
     def _load_config(self) -> tuple[Config | None, list[Problem], bytes]:
-        file = self.site_dir / "site.yaml"
+        file = self.folder.config
         now = signature(file)
         if self._config is None or not unchanged(self._config_signature, now):
             config, problems = load_config(self.site_dir)
@@ -240,45 +273,40 @@ class SiteLoader:
                 self._md = markdown_renderer(allow_html=config.settings.raw_html)
         return self._config
 
-    def _load_pages(self, files: list[Path], config: Config) -> dict[Path, _LoadedPage]:
-        """Every page: kept when neither it nor its capture changed, else read again, on two cores if many."""
+    def _load_pages(self, files: list[Path], config: Config, run: Run) -> dict[Path, _LoadedPage]:
+        """Every page: kept when neither it nor its capture changed, else read again, in shares when many."""
         kept, fresh = {}, []
         for file in files:
             cached = self._pages.get(file)
-            if (
-                cached is not None
-                and unchanged(cached.signature, signature(file))
-                and (cached.seed is None or unchanged(cached.capture_signature, self.captures.signature(cached.seed)))
-                and (
-                    cached.original is None
-                    or unchanged(cached.original_signature, self.captures.signature(cached.original))
-                )
-            ):
+            if cached is not None and self._still(cached, file):
                 kept[file] = cached
             else:
                 fresh.append(file)
+        # Shares of a few hundred milliseconds each: the last one left holds no other process up for long.
+        names = [str(file) for file in fresh]
+        jobs = [names[start : start + SHARE_PAGES] for start in range(0, len(names), SHARE_PAGES)] or [[]]
+        registry = registry_of(config.companies.entries, config.sources.entries)
 
-        def load_share(share: list[Path]) -> list[tuple[Path, _LoadedPage]]:
-            loaded = [(file, self._load_page(file, config)) for file in share]
-            # Pickled here, on both cores: only bytes cross from the child to the parent (registry entries
-            # named, not copied), and the build cache stores the same bytes.
-            if parallel.in_child() or self._store_read is not None:
-                for _file, page in loaded:
-                    if page.article is not None:
-                        page.record = _pickled(page, config)
-                        if parallel.in_child():
-                            page.article = None
-            return loaded
+        def here(job: tuple) -> list[tuple[str, _LoadedPage]]:
+            return [(name, self._load_page(Path(name), config)) for name in job[2]]
 
-        registry = _registry(config)
-        for share in parallel.split(fresh, load_share):
-            for file, page in share:
-                if page.article is None and page.record is not None:
-                    page.article = _unpickled(page.record, registry)[3]
-                if page.hashed is not None:  # verified by the forked loader: not to be hashed again
+        for share in run(load_share, [(str(self.site_dir), self.base_url, job) for job in jobs], here):
+            for name, page in share:
+                if page.article is None and page.record is not None:  # read by a worker process
+                    page.article = unrecord(page.record, registry)[3]
+                if page.hashed is not None:  # verified by the worker: not to be hashed again
                     self.captures.digests.remember(*page.hashed)
-                kept[file] = page
+                kept[Path(name)] = page
         return {file: kept[file] for file in files}
+
+    def _still(self, cached: _LoadedPage, file: Path) -> bool:
+        """Whether a page loaded before is still the page and capture it read."""
+        captures = self.captures
+        return (
+            unchanged(cached.signature, signature(file))
+            and (cached.seed is None or unchanged(cached.capture_signature, captures.signature(cached.seed)))
+            and (cached.original is None or unchanged(cached.original_signature, captures.signature(cached.original)))
+        )
 
     def _load_page(self, file: Path, config: Config) -> _LoadedPage:
         now = settled(signature(file))  # taken before reading: a write while it is read shows next time
@@ -287,48 +315,29 @@ class SiteLoader:
         page = _LoadedPage(now, seed, capture_signature, article, problems, original=original)
         if original:
             page.original_signature = settled(self.captures.signature(original))
-        hashed = original or seed
-        if hashed and parallel.in_child():
-            path = str(self.captures.folder / hashed)
-            known = self.captures.digests.known(path)
-            page.hashed = (path, *known) if known else None
         return page
 
     def save(self) -> None:
-        """Store in the build cache the pages loaded (and checked good) since the last save."""
-        store = self._store_read
-        if store is None or self._config is None or self._config[0] is None:
+        """Store the pages loaded (and checked good) since the last save, and the related articles' memo."""
+        if self.cache is None or self._config is None or self._config[0] is None:
             return
-        config, _problems, digest = self._config
+        _config, _problems, digest = self._config
         changed = {}
         for file, page in self._pages.items():
             # Stored even when too fresh to trust its stat (signature None): the next load reads that page
             # again anyway, but a build from the cache may take it as it is, so it must be this version.
             if page.article is not None and not page.saved:
-                changed[str(file)] = page.record or _pickled(page, config)
+                changed[str(file)] = page.record or _record(page)
                 page.record, page.saved = None, True
-        store.write(digest, changed, {str(file) for file in self._pages})
+        self.cache.pages.write(digest, changed, {str(file) for file in self._pages})
         self.captures.digests.save()
-
-    def read_pieces(self, name: str, slugs: list[str]) -> dict:
-        """These articles' shares of the data file `name` that the build cache holds for this site.yaml."""
-        store = self._store_read
-        if store is None or self._config is None or self._config[0] is None:
-            return {}
-        return store.read_pieces(self._config[2], name, slugs)
-
-    def save_pieces(self, changed: dict) -> None:
-        if self._store_read is not None and self._config is not None and self._config[0] is not None:
-            self._store_read.write_pieces(self._config[2], changed)
-
-    def forget_pieces_but(self, slugs) -> None:
-        """Drop from the build cache the shares of articles not in `slugs`."""
-        if self._store_read is not None and self._config is not None and self._config[0] is not None:
-            self._store_read.write_pieces(self._config[2], {}, keep=set(slugs))
+        if self.relations is not None and self.relations.changed:
+            self.relations.changed = False
+            self.cache.write("relations", self.relations)
 
     def inputs(self) -> dict[str, tuple | None]:
         """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""
-        found = {str(self.site_dir / "site.yaml"): self._config_signature}
+        found = {str(self.folder.config): self._config_signature}
         for file, page in self._pages.items():
             found[str(file)] = page.signature
             if page.seed:
@@ -338,84 +347,50 @@ class SiteLoader:
         return found
 
 
-class _RegistryPickler(pickle.Pickler):
-    """Pickles one page: the registry's companies and sources by name, to be found again in site.yaml's."""
-
-    def persistent_id(self, obj):
-        if type(obj) is Company:
-            return ("company", obj.slug)
-        if type(obj) is Source and obj.slug is not None:
-            return ("source", obj.slug)
-        return None
+_worker_loaders: dict[tuple, SiteLoader] = {}  # in a worker process: one loader per site, kept between jobs
 
 
-class _RegistryUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, registry: dict):
-        super().__init__(io.BytesIO(data))
-        self.registry = registry
+def load_share(job: tuple) -> list[tuple[str, _LoadedPage]]:
+    """In a worker process: these pages loaded, each handed back as a record (only bytes cross between
+    processes, registry entries named rather than copied), with the digests it verified."""
+    site_dir, base_url, names = job
+    loader = _worker_loaders.setdefault((site_dir, base_url), SiteLoader(Path(site_dir), base_url))
+    config = loader._load_config()[0]
+    if config is None:  # site.yaml broke meanwhile: the main process reports it
+        return [(name, _LoadedPage(None, None, None, None, [])) for name in names]
+    loaded = []
+    for name in names:
+        page = loader._load_page(Path(name), config)
+        if page.article is not None:
+            page.record, page.article = _record(page), None
+        hashed = page.original or page.seed
+        known = loader.captures.digests.known(str(loader.captures.folder / hashed)) if hashed else None
+        page.hashed = (str(loader.captures.folder / hashed), *known) if known else None
+        loaded.append((name, page))
+    return loaded
 
-    def persistent_load(self, pid):
-        return self.registry[pid]  # a KeyError discards the record: its page is read again
 
-
-def _registry(config: Config) -> dict:
-    """The registry entries by the names _RegistryPickler gives them."""
-    return {
-        **{("company", c.slug): c for c in config.companies.entries},
-        **{("source", s.slug): s for s in config.sources.entries},
-    }
-
-
-def _pickled(page: _LoadedPage, config: Config) -> bytes:
-    out = io.BytesIO()
-    _RegistryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(
+def _record(page: _LoadedPage) -> bytes:
+    return record(
         (page.signature, page.seed, page.capture_signature, page.article, page.original, page.original_signature)
     )
-    return out.getvalue()
-
-
-def _unpickled(record: bytes, registry: dict) -> tuple:
-    return _RegistryUnpickler(record, registry).load()
-
-
-def _stored_articles(store: PageStore, config: Config, digest: bytes, files: list[Path]) -> list[Article] | None:
-    """These pages' articles as the build cache holds them; None when it lacks one or cannot read it."""
-    records = store.read(digest, [str(file) for file in files]) if files else {}
-    registry, articles = _registry(config), []
-    for file in files:
-        try:
-            articles.append(_unpickled(records[str(file)], registry)[3])
-        except Exception:
-            return None
-    return articles
 
 
 def _restore(records: dict[str, bytes], config: Config) -> dict[Path, _LoadedPage]:
-    """The pages of the build cache; a record that cannot be read is left out, so its page is read again."""
-    pages, registry = {}, _registry(config)
-    paused = gc.isenabled()
-    gc.disable()  # a million small objects: the collector would walk them again and again
-    try:
-        for path, record in records.items():
-            try:
-                page_signature, seed, capture_signature, article, original, original_signature = _unpickled(
-                    record, registry
-                )
-            except Exception:
-                continue
-            pages[Path(path)] = _LoadedPage(
-                page_signature,
-                seed,
-                capture_signature,
-                article,
-                [],
-                saved=True,
-                original=original,
-                original_signature=original_signature,
-            )
-    finally:
-        if paused:
-            gc.enable()
+    """The pages of the page store; a record that cannot be read is left out, so its page is read again."""
+    pages = {}
+    for path, value in unrecord_all(records, registry_of(config.companies.entries, config.sources.entries)):
+        page_signature, seed, capture_signature, article, original, original_signature = value
+        pages[Path(path)] = _LoadedPage(
+            page_signature,
+            seed,
+            capture_signature,
+            article,
+            [],
+            saved=True,
+            original=original,
+            original_signature=original_signature,
+        )
     return pages
 
 
@@ -475,20 +450,48 @@ def load_article(
     file: Path, config: Config, captures: CaptureStore, md
 ) -> tuple[Article | None, list[Problem], str | None, str | None]:
     """One page, checked against the registries and its capture; also returns the seed and original it names."""
-    raw, problem = read_page(file)
-    if problem:
-        return None, [problem], None, None
-    data, problems = yamlfile.load(raw.front_matter, file, raw.front_matter_line)
-    if problems:
+    raw, fm, problems = _front_matter(file)
+    if raw is None or fm is None:
         return None, problems, None, None
-    try:
-        fm = FrontMatter.model_validate({} if data is None else data)
-    except ValidationError as err:
-        return None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page"), None, None
-
     page = _Page(raw)
     slug = file.stem
-    if not SLUG_PATTERN.match(slug):
+    _check_slug(page, file)
+    capture, text = _capture(page, fm, captures, slug)
+    normalised = NormalisedText(text) if text else None
+    passages: list[Passage] = []  # where the claims' quotes and the comments are in the capture
+
+    publisher = _resolve(page, config.sources, fm.publisher, ("publisher",)) if fm.publisher else None
+    companies = _companies(page, config.companies, fm.companies, ("companies",))
+    sources = _sources(page, config.sources, fm)
+    article = _article(file, slug, fm, raw, text, capture, publisher, companies, sources)
+    voices = _voices(sources, publisher)
+    _claims(page, config.companies, fm, voices, article, normalised, capture, passages)
+
+    comments = _comments(page, fm.comments, normalised, capture, passages) if fm.comments else None
+    passages.sort(key=lambda p: (p.start, -p.end))
+    article.comment_count = len(comments.items) if comments else None
+    article.whole = capture.whole = Whole.pack(render_markdown(md, raw.body), comments, passages)
+    capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
+    return (None if page.problems else article), page.problems, fm.seed, fm.original
+
+
+def _front_matter(file: Path) -> tuple[RawPage | None, FrontMatter | None, list[Problem]]:
+    """The page and its validated front matter, or the problems that stop it being checked any further."""
+    raw, problem = read_page(file)
+    if problem:
+        return None, None, [problem]
+    data, problems = yamlfile.load(raw.front_matter, file, raw.front_matter_line)
+    if problems:
+        return None, None, problems
+    try:
+        return raw, FrontMatter.model_validate({} if data is None else data), []
+    except ValidationError as err:
+        return None, None, schema_problems(err, file, raw.front_matter, raw.front_matter_line, "page")
+
+
+def _check_slug(page: _Page, file: Path) -> None:
+    """The file name is the page's slug (its address), so it must be a valid one."""
+    if not SLUG_PATTERN.match(file.stem):
         page.problems.append(
             Problem(
                 file,
@@ -497,6 +500,9 @@ def load_article(
             )
         )
 
+
+def _capture(page: _Page, fm: FrontMatter, captures: CaptureStore, slug: str) -> tuple[Capture, str | None]:
+    """The capture the page names, and its text (None when it is missing or unreadable, which is reported)."""
     text, problem = captures.get(fm.seed)
     if problem:
         page.problems.append(problem)
@@ -507,24 +513,22 @@ def load_article(
             "give the file name of a capture in seeds/ (no folder), or copy the capture there",
         )
     _check_provenance(page, fm, captures, seed_found=text is not None or problem is not None)
-    capture = Capture(slug, fm.seed, captures.folder / fm.seed, text or "")
-    normalised = NormalisedText(text) if text else None
-    passages: list[Passage] = []  # where the claims' quotes and the comments are in the capture
+    return Capture(slug, fm.seed, captures.folder / fm.seed, text or ""), text
 
-    publisher = None
-    if fm.publisher:
-        publisher = _resolve(page, config.sources, fm.publisher, ("publisher",))
 
-    companies = _companies(page, config.companies, fm.companies, ("companies",))
-    sources = _sources(page, config.sources, fm)
-    voices = {fold(use.source.name): use.source for use in sources}
-    for use in sources:
-        voices.update({fold(alias): use.source for alias in use.source.aliases})
-    if publisher:
-        voices[fold(publisher.name)] = publisher
-        voices.update({fold(alias): publisher for alias in publisher.aliases})
-
-    article = Article(
+def _article(
+    file: Path,
+    slug: str,
+    fm: FrontMatter,
+    raw: RawPage,
+    text: str | None,
+    capture: Capture,
+    publisher: Source | None,
+    companies: list,
+    sources: list[SourceUse],
+) -> Article:
+    """The article as its front matter states it, its claims still to be added."""
+    return Article(
         slug=slug,
         file=file,
         title=fm.title,
@@ -547,6 +551,30 @@ def load_article(
         fingerprint=_fingerprint(raw, text),
         outline=_outline(slug, fm),
     )
+
+
+def _voices(sources: list[SourceUse], publisher: Source | None) -> dict[str, Source]:
+    """Who a claim may quote, by folded name and alias: the page's sources and its publisher."""
+    voices = {fold(use.source.name): use.source for use in sources}
+    for use in sources:
+        voices.update({fold(alias): use.source for alias in use.source.aliases})
+    if publisher:
+        voices[fold(publisher.name)] = publisher
+        voices.update({fold(alias): publisher for alias in publisher.aliases})
+    return voices
+
+
+def _claims(
+    page: _Page,
+    registry: Registry,
+    fm: FrontMatter,
+    voices: dict[str, Source],
+    article: Article,
+    normalised: NormalisedText | None,
+    capture: Capture,
+    passages: list[Passage],
+) -> None:
+    """Each claim, checked and its quote found in the capture, added to the article in the page's order."""
     seen_ids: set[str] = set()
     for index, entry in enumerate(fm.claims):
         loc = ("claims", index)
@@ -555,21 +583,12 @@ def load_article(
                 (*loc, "id"), f"the claim id `{entry.id}` is used twice in this page", "give each claim its own id"
             )
         seen_ids.add(entry.id)
-        source = voices.get(fold(entry.source))
-        if source is None:
-            page.problem(
-                (*loc, "source"),
-                f"`{entry.source}` is not one of this page's sources",
-                "add it to the page's `sources` (or use the publisher); the page's sources are: "
-                + (", ".join(f"`{s}`" for s in sorted({v.name for v in voices.values()})) or "none yet"),
-            )
-            source = Source(entry.source, None, ANONYMOUS)
         claim = Claim(
             id=entry.id,
             statement=entry.statement,
             quote=entry.quote,
-            source=source,
-            companies=_companies(page, config.companies, entry.companies, (*loc, "companies")),
+            source=_claim_source(page, voices, entry.source, loc),
+            companies=_companies(page, registry, entry.companies, (*loc, "companies")),
             status=entry.status,
             event_date=entry.event_date,
             event_note=entry.event_note,
@@ -588,12 +607,19 @@ def load_article(
         )
         article.claims.append(claim)
 
-    comments = _comments(page, fm.comments, normalised, capture, passages) if fm.comments else None
-    passages.sort(key=lambda p: (p.start, -p.end))
-    article.comment_count = len(comments.items) if comments else None
-    article.whole = capture.whole = Whole.pack(render_markdown(md, raw.body), comments, passages)
-    capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
-    return (None if page.problems else article), page.problems, fm.seed, fm.original
+
+def _claim_source(page: _Page, voices: dict[str, Source], name: str, loc: tuple) -> Source:
+    """The source a claim names, one of the page's voices; else reported, and the claim kept as anonymous."""
+    source = voices.get(fold(name))
+    if source is None:
+        page.problem(
+            (*loc, "source"),
+            f"`{name}` is not one of this page's sources",
+            "add it to the page's `sources` (or use the publisher); the page's sources are: "
+            + (", ".join(f"`{s}`" for s in sorted({v.name for v in voices.values()})) or "none yet"),
+        )
+        source = Source(name, None, ANONYMOUS)
+    return source
 
 
 def _check_provenance(page: _Page, fm: FrontMatter, captures: CaptureStore, seed_found: bool) -> None:

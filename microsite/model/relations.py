@@ -63,6 +63,19 @@ def link(site: Site, memo: Memo | None = None) -> None:
     site.stories = stories.build(site)  # also sets each article's story_peers
 
 
+def link_part(site: Site, articles: list[Article], related_to) -> dict[str, Article]:
+    """Link a part of the site (read from the page store) as far as `articles`' own pages read it: their
+    sources, their related articles as `related_to(slug)` gives them (slug, reasons), their stories. By slug."""
+    by_slug = {article.slug: article for article in site.articles}
+    for article in site.articles:
+        for use in article.sources:
+            use.article = article
+    for article in articles:
+        article.related = [Related(by_slug[other], reasons) for other, reasons in related_to(article.slug)]
+    site.stories = stories.build(site, only={article.story for article in articles if article.story})
+    return by_slug
+
+
 class RelatedIndex:
     """Articles sharing sources or companies (not a story), best first, each with its reasons.
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import watchfiles
 
-WATCHED = ("site.yaml", "content", "seeds", "templates", "static")
+from ..source import layout
+
+WATCHED = (layout.CONFIG, layout.CONTENT, layout.SEEDS, layout.TEMPLATES, layout.STATIC)
 
 # How long the files must stay unchanged before a batch is handed over: watchfiles has already waited
 # for 30 ms of quiet (`step`); this also joins the two watchers' reports of one burst. Every save waits it.
@@ -64,7 +66,7 @@ class SourceWatcher:
 
         for changes in _watch(self.site_dir, self._stop, relevant, recursive=False):
             paths = {Path(path) for _change, path in changes}
-            if any(path.name != "site.yaml" for path in paths):
+            if any(path.name != layout.CONFIG for path in paths):
                 self._folders_stop.set()  # a watched folder came or went: watch the folders anew
             self._record(paths)
 

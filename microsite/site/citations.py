@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import bibtexparser
 from bibtexparser import model as bib
@@ -23,6 +24,9 @@ from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, Unic
 from ..model import Article, Site
 from . import exports, urls
 from .exports import Field
+
+if TYPE_CHECKING:
+    from ..build.cache import Shares
 
 # Sources of these kinds publish news: their articles are newspaper articles, the rest web pages.
 NEWS_KINDS = ("outlet", "wire")
@@ -221,8 +225,8 @@ def article_csl_json(site: Site, article: Article) -> str:
     return exports.json_records([csl_item(site, article)])
 
 
-def site_csl_json(site: Site) -> Iterator[str]:
-    return exports.joined_records(exports.shares(site, "citations.json", _csl_line))
+def site_csl_json(site: Site, shares: Shares) -> Iterator[str]:
+    return exports.joined_records(shares.stream("citations.json", site, _csl_line))
 
 
 def _csl_line(site: Site, article: Article) -> str:
@@ -233,11 +237,11 @@ def article_bibtex(site: Site, article: Article) -> str:
     return _entry_text(_entry_key(bibtex_entry(site, article)))
 
 
-def site_bibtex(site: Site) -> Iterator[str]:
+def site_bibtex(site: Site, shares: Shares) -> Iterator[str]:
     # What writing all entries at once gives (each entry is written on its own, its values not aligned with
     # the others'; slugs are unique, so no entry is a duplicate): the entries with a blank line between.
     first = True
-    for entry in exports.shares(site, "citations.bib", article_bibtex):
+    for entry in shares.stream("citations.bib", site, article_bibtex):
         if not first:
             yield "\n"
         yield entry

@@ -11,12 +11,16 @@ import csv
 import html
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..dates import PartialDate
 from ..model import Article, Claim, Site
 from . import urls
+
+if TYPE_CHECKING:
+    from ..build.cache import Shares
 
 
 @dataclass(frozen=True)
@@ -251,49 +255,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_LIST_SEPARATOR = "; "
 
 
-class Pieces:
-    """Each article's share of the site-wide data files, made once per version of the article's outline.
-
-    A site-wide file is its articles' shares joined, newest first; a share is made again only when its
-    article or site.yaml changed. With a store (the build cache), shares are read from it and written back
-    a few hundred at a time as the file is written, never all held: at ten thousand articles claims.json
-    alone is 34 MB. Without one, a kept Builder holds them between builds."""
-
-    def __init__(self, store=None):
-        self.made: dict[tuple[str, str], tuple[bytes, str]] = {}  # (file, slug) -> (version, share); no store
-        self.store = store  # read(name, slugs) -> {(name, slug): (version, share)}; write(changed)
-
-    def stream(self, name: str, site: Site, make: Callable[[Site, Article], str]) -> Iterator[str]:
-        """The file's shares, newest first, each made again only if its article changed."""
-        for start in range(0, len(site.articles), _SHARES_AT_ONCE):
-            some = site.articles[start : start + _SHARES_AT_ONCE]
-            known = self.made if self.store is None else self.store.read(name, [article.slug for article in some])
-            made = {}
-            for article in some:
-                version = article.outline + site.digest  # a share reads only the article's outline
-                found = known.get((name, article.slug))
-                if found is None or found[0] != version:
-                    found = made[(name, article.slug)] = (version, make(site, article))
-                yield found[1]
-            if self.store is None:
-                self.made.update(made)
-            elif made:
-                self.store.write(made)
-
-    def keep_only(self, slugs: set[str]) -> None:
-        for key in [key for key in self.made if key[1] not in slugs]:
-            del self.made[key]
-
-
-_SHARES_AT_ONCE = 500
-
-
-def shares(site: Site, name: str, make: Callable[[Site, Article], str]) -> Iterator[str]:
-    if site.pieces is None:
-        site.pieces = Pieces()
-    return (share for share in site.pieces.stream(name, site, make) if share)  # none: no claims, no share
-
-
 def joined_records(shares: Iterable[str], end: str = "\n") -> Iterator[str]:
     """A JSON array of one record a line, in pieces to write one after the other: joined, the biggest file
     would be held whole, twice (70 MB a copy for claims.json at ten thousand articles)."""
@@ -305,28 +266,28 @@ def joined_records(shares: Iterable[str], end: str = "\n") -> Iterator[str]:
     yield ("[]" if first else "\n]") + end
 
 
-def articles_json(site: Site) -> Iterator[str]:
-    return joined_records(shares(site, "articles.json", _article_line))
+def articles_json(site: Site, shares: Shares) -> Iterator[str]:
+    return joined_records(shares.stream("articles.json", site, _article_line))
 
 
 def _article_line(site: Site, article: Article) -> str:
     return json.dumps(article_record(site, article), ensure_ascii=False)
 
 
-def claims_json(site: Site) -> Iterator[str]:
-    return joined_records(shares(site, "claims.json", _claim_lines))
+def claims_json(site: Site, shares: Shares) -> Iterator[str]:
+    return joined_records(shares.stream("claims.json", site, _claim_lines))
 
 
 def _claim_lines(site: Site, article: Article) -> str:
     return ",\n".join(json.dumps(claim_record(site, claim), ensure_ascii=False) for claim in article.claims)
 
 
-def claims_csv(site: Site) -> Iterator[str]:
+def claims_csv(site: Site, shares: Shares) -> Iterator[str]:
     """RFC 4180 (CRLF, quoted where needed) in UTF-8 with a byte order mark, which Excel needs to read UTF-8."""
     out = io.StringIO()
     csv.DictWriter(out, fieldnames=CLAIM_COLUMNS, lineterminator="\r\n").writeheader()
     yield "\ufeff" + out.getvalue()
-    yield from shares(site, "claims.csv", _claim_rows)
+    yield from shares.stream("claims.csv", site, _claim_rows)
 
 
 def _claim_rows(site: Site, article: Article) -> str:
@@ -337,14 +298,14 @@ def _claim_rows(site: Site, article: Article) -> str:
     return out.getvalue()
 
 
-def timeline_json(site: Site) -> Iterator[str]:
+def timeline_json(site: Site, shares: Shares) -> Iterator[str]:
     """TimelineJS3's JSON format: one event per dated publication and one per dated claim event.
 
     TimelineJS renders headlines and texts as HTML, so every text from the content is escaped."""
     title = {"text": {"headline": html.escape(site.settings.title), "text": html.escape(site.settings.description)}}
     head = json.dumps({"title": title}, ensure_ascii=False)[:-1]  # the object, left open for its events
     yield f'{head}, "events": '
-    yield from joined_records(shares(site, "timeline.json", _timeline_lines), end="")
+    yield from joined_records(shares.stream("timeline.json", site, _timeline_lines), end="")
     yield "}\n"
 
 

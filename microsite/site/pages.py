@@ -1,11 +1,12 @@
 """Which pages the site has: one entry per output file, with its template and data.
 
-Every page gets the whole site model too (as `site`); the context names what is
-particular to the page. `shows` names the articles whose whole content the page
-displays (body, comments, capture), `lists` those of which it displays only what their
-outline covers (front matter, comment counts: Article.outline), so that a rebuild
-re-renders a page only when one of them, site.yaml or its template changed: a page that
-reads more of the site than it declares here would go stale in the preview
+Every page gets the whole site model too (as `site`; an article's own page a view of it,
+render.OwnPageSite); the context names what is particular to the page. `shows` names the
+articles whose whole content the page displays (body, comments, capture), `lists` those of
+which it displays only what their outline covers (front matter, comment counts:
+Article.outline), so that a rebuild re-renders a page only when one of them, site.yaml or
+its template changed: a page that reads more of the site than it declares here would go
+stale in the preview
 (tests/test_incremental.py compares with full builds).
 """
 
@@ -31,7 +32,7 @@ class Page:
     lists: tuple[Article, ...] | None = ()  # read only in outline; None: every article (indexes, the timeline)
     # Data files (JSON, CSV) are made in Python, not templated: make(site, **context) -> text.
     make: Callable[..., str] | None = None
-    listed: bool = True  # in the sitemap; not the 404 page, the search page or drafts
+    in_sitemap: bool = True  # not the 404 page, the search page or drafts
     owner: Article | None = None  # the article whose own page this is (own_pages): it reads no other's whole
 
     @property
@@ -57,10 +58,10 @@ def site_pages(site: Site) -> list[Page]:
         *timeline_pages(site),
         Page(urls.COMPANIES, "companies.html", lists=None),
         Page(urls.SOURCES, "sources.html", lists=None),
-        Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, listed=False),
+        Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, in_sitemap=False),
     ]
     if site.settings.search:  # the page hosting Pagefind's UI; it shows no article itself
-        pages.append(Page(urls.SEARCH, "search.html", listed=False))
+        pages.append(Page(urls.SEARCH, "search.html", in_sitemap=False))
     for article in site.articles:
         pages += own_pages(site, article)
     for company in site.mentioned_companies:
@@ -82,10 +83,10 @@ def own_pages(site: Site, article: Article) -> list[Page]:
     related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
     context = {"article": article, "citation": citations.DeferredCitation(site, article)}
     capture = {"article": article, "capture": article.capture}
-    listed = not article.draft
+    own = {"in_sitemap": not article.draft, "owner": article}  # a draft is left out of the sitemap
     return [
-        Page(urls.article(article.slug), "article.html", context, (article,), related, listed=listed, owner=article),
-        Page(urls.capture(article.slug), "capture.html", capture, (article,), listed=listed, owner=article),
+        Page(urls.article(article.slug), "article.html", context, (article,), related, **own),
+        Page(urls.capture(article.slug), "capture.html", capture, (article,), **own),
     ]
 
 
@@ -95,7 +96,7 @@ def feed_entries(site: Site) -> list[Article]:
 
 def feed_page(entries: list[Article]) -> Page:
     # Each entry with its body; which articles they are depends on every article's date.
-    return Page(urls.FEED, "feed.xml", {"entries": entries}, tuple(entries), lists=None, listed=False)
+    return Page(urls.FEED, "feed.xml", {"entries": entries}, tuple(entries), lists=None, in_sitemap=False)
 
 
 HOME_LATEST = 30  # the home page's newest articles; the timeline and the company pages list every one
@@ -226,10 +227,10 @@ FEED_ENTRIES = 50  # the newest articles; a feed reader polls often, and the sit
 
 def discovery_pages(site: Site, pages: list[Page]) -> list[Page]:
     """robots.txt, and where the site has a base_url to make addresses absolute, the feed and the sitemap."""
-    found = [Page(urls.ROBOTS, "robots.txt", listed=False)]
+    found = [Page(urls.ROBOTS, "robots.txt", in_sitemap=False)]
     if site.settings.base_url:
         found.append(feed_page(feed_entries(site)))
-        found += sitemap_pages([page.path for page in pages if page.listed and page.path.endswith(".html")])
+        found += sitemap_pages([page.path for page in pages if page.in_sitemap and page.path.endswith(".html")])
     return found
 
 
@@ -243,14 +244,14 @@ def sitemap_pages(paths: list[str]) -> list[Page]:
     """sitemap.xml listing every page; past SITEMAP_URLS pages, numbered sitemaps of SITEMAP_URLS pages each
     (the last holds the rest), in order, and sitemap.xml an index of them, which robots.txt names either way."""
     if len(paths) <= SITEMAP_URLS:  # below the limit, the one file it always was
-        return [Page(urls.SITEMAP, "sitemap.xml", {"paths": paths}, lists=None, listed=False)]
+        return [Page(urls.SITEMAP, "sitemap.xml", {"paths": paths}, lists=None, in_sitemap=False)]
     runs = [paths[start : start + SITEMAP_URLS] for start in range(0, len(paths), SITEMAP_URLS)]
     parts = [
-        Page(urls.sitemap_part(number), "sitemap.xml", {"paths": run}, lists=None, listed=False)
+        Page(urls.sitemap_part(number), "sitemap.xml", {"paths": run}, lists=None, in_sitemap=False)
         for number, run in enumerate(runs, start=1)
     ]
     index = {"sitemaps": [part.path for part in parts]}
-    return [Page(urls.SITEMAP, "sitemapindex.xml", index, lists=None, listed=False), *parts]
+    return [Page(urls.SITEMAP, "sitemapindex.xml", index, lists=None, in_sitemap=False), *parts]
 
 
 def data_pages(site: Site) -> list[Page]:

@@ -25,20 +25,11 @@ from markupsafe import Markup
 
 from ..build import cache
 from ..errors import Problem
-from ..model import Site
-from ..source.files import settled, signature, unchanged
+from ..model import Article, Site, SiteSettings
+from ..source.files import settled, unchanged
+from ..source.layout import SiteFolder
 from . import highlight, structured, urls
 from .pages import Page
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-def template_dirs(site_dir: Path) -> list[Path]:
-    """The site's own templates first, then the project's."""
-    own = site_dir / "templates"
-    project = PROJECT_DIR / "templates"
-    return [d for d in (own, project) if d.is_dir()] if own.resolve() != project.resolve() else [project]
-
 
 # Every page says it (a <meta> element: GitHub Pages cannot send headers), and the preview sends it too: no
 # inline script and no script from elsewhere runs, whatever a capture or a comment smuggled past the escaping.
@@ -51,7 +42,7 @@ CONTENT_SECURITY_POLICY = (
 
 def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in SiteFolder(site_dir).template_dirs()]),
         # Compiling the templates costs a fresh `build` more than a small rebuild does: Jinja keeps the compiled
         # code in the build cache, each file checked against its template's source and redone when it differs.
         bytecode_cache=_bytecode_cache(site_dir) if keep_compiled else None,
@@ -71,11 +62,10 @@ def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
         comment_href=_comment_href,
         segments=highlight.segments,
         structured_data=structured.article,
-        cached=_cached,
+        cached=Fragments().cached,  # this environment's fragments: one set per build's Site
         content_security_policy=CONTENT_SECURITY_POLICY,
     )
     env.filters["plural"] = plural
-    env.fragments = Fragments()
     return env
 
 
@@ -84,8 +74,8 @@ class Fragments:
     made once per build.
 
     A fragment's links are relative, so it is kept per folder of the page it is used in. It may read only
-    what its key names and site.yaml: everything kept belongs to one loaded Site, and a new Site (the next
-    build) starts afresh."""
+    what its key names and site.yaml: everything kept belongs to one loaded Site (an own page's OwnPageSite
+    counts as the Site it is a view of), and a new Site (the next build) starts afresh."""
 
     def __init__(self):
         self.site: Site | None = None
@@ -96,16 +86,99 @@ class Fragments:
             self.site, self.made = site, {}
         return self.made
 
+    @pass_context
+    def cached(self, context, *key, caller) -> Markup:
+        """`{% call cached("card", article.slug) %}...{% endcall %}`: the body, rendered once per key and folder."""
+        made = self.of(whole_site(context["site"]))
+        key = (*key, context["page_folder"])
+        found = made.get(key)
+        if found is None:
+            found = made[key] = caller()
+        return found
 
-@pass_context
-def _cached(context, *key, caller) -> Markup:
-    """`{% call cached("card", article.slug) %}...{% endcall %}`: the body, rendered once per key and folder."""
-    made = context.environment.fragments.of(context["site"])
-    key = (*key, context["page_folder"])
-    found = made.get(key)
-    if found is None:
-        found = made[key] = caller()
-    return found
+
+class OwnPageReadError(Exception):
+    """An article's own page read what it may not: the build reports it at the template's line."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+# What an own page's `site` has, for the messages.
+_OWN_PAGE_READS = "settings, digest, story(article.story) and declared_articles"
+
+
+class OwnPageSite:
+    """The `site` of an article's own page (Page.owner): the Site as far as such a page may read it.
+
+    The build renders own pages from a part of the model (the article, its related articles and its
+    story's articles: Builder._apart, Builder._update_from_cache), so they equal a full build's only if
+    they read nothing else. This view holds that contract in code: site.yaml's settings and digest, the
+    owner's story, and `declared_articles`, the articles the page declares (Page.shows and Page.lists) in
+    the site's order; anything else raises OwnPageReadError, `site.articles` too (on an own page it would
+    give a few articles where a template meant the site's). Made per own page, it copies nothing."""
+
+    __slots__ = ("_articles", "_page", "_site")
+
+    def __init__(self, site: Site, page: Page):
+        self._site, self._page = site, page
+        self._articles: list[Article] | None = None  # worked out when first read
+
+    @property
+    def settings(self) -> SiteSettings:
+        return self._site.settings
+
+    @property
+    def digest(self) -> bytes:
+        return self._site.digest
+
+    @property
+    def declared_articles(self) -> list[Article]:
+        """The articles the page declares, each once, in the site's order (newest first, then by file, as
+        the loader sorts them): the same in a full build and in a part of the model."""
+        if self._articles is None:
+            page = self._page
+            declared = {id(article): article for article in (*page.shows, *(page.lists or ()))}
+            self._articles = sorted(declared.values(), key=_site_order)
+        return self._articles
+
+    def story(self, story_id: str | None):
+        """The owner's Story (None when it is in none); any other story is not the page's to read."""
+        if story_id != self._page.owner.story:
+            raise OwnPageReadError(
+                "`site.story(...)` asked for another story than the article's: an article's own page reads only "
+                f"the article, its related articles and its story (of `site`, it has {_OWN_PAGE_READS})",
+                "read the article's own story, site.story(article.story), or move this to the story's page",
+            )
+        return self._site.story(story_id)
+
+    def __getattr__(self, name: str):
+        # Only for names the class lacks. Python's own (__html__, __len__...) stay plain AttributeErrors.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        hint = f"move what reads `site.{name}` to a list page (the timeline, a company's or a story's page), "
+        if name == "articles":
+            hint += "or read site.declared_articles: the article, its related articles and its story's"
+        else:
+            hint += "or read it from `article` (article.related, article.story_peers, article.companies...)"
+        raise OwnPageReadError(
+            f"`site.{name}` is not an own page's to read: an article's own page reads only the article, its "
+            f"related articles and its story (of `site`, it has {_OWN_PAGE_READS})",
+            hint,
+        )
+
+    def __repr__(self) -> str:
+        return f"<OwnPageSite of {self._page.path}>"
+
+
+def _site_order(article: Article) -> tuple:
+    return (article.sort_key(), article.file.parts)
+
+
+def whole_site(site: Site | OwnPageSite) -> Site:
+    """The Site a template's `site` is, or is a view of."""
+    return site._site if isinstance(site, OwnPageSite) else site
 
 
 def _bytecode_cache(site_dir: Path) -> cache.TemplateCache | None:
@@ -136,12 +209,11 @@ class Templates:
         self._signature: list = []
         self._digests: dict[str, bytes] = {}
 
-    def refresh(self) -> None:
-        files: list[tuple[str, tuple | None]] = []
-        for folder in template_dirs(self.site_dir):
-            for file in sorted(folder.rglob("*")):
-                if file.is_file():
-                    files.append((str(file), settled(signature(file))))
+    def refresh(self, found: list[tuple[str, tuple | None]] | None = None) -> None:
+        """A new environment if a template file changed; `found`: the template files and their signatures, as
+        the site folder's walk found them (default: walked now)."""
+        found = SiteFolder(self.site_dir).walk().templates if found is None else found
+        files = [(name, settled(sig)) for name, sig in found]
         if self.env is None or not _same_files(self._signature, files):
             self.env, self._signature, self._digests = environment(self.site_dir, self.keep_compiled), files, {}
 
@@ -169,10 +241,8 @@ class Templates:
 
     def _closure(self, name: str | None, found: dict[str, str]) -> dict[str, str]:
         if name is None:  # a template named at render time: it could be any of them
-            for folder in template_dirs(self.site_dir):
-                for file in folder.rglob("*"):
-                    if file.is_file():
-                        found.setdefault(str(file), file.read_text(encoding="utf-8", errors="replace"))
+            for file, _signature in self._signature:
+                found.setdefault(file, Path(file).read_text(encoding="utf-8", errors="replace"))
             return found
         if name in found:
             return found
@@ -224,13 +294,19 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def render(env: Environment, site: Site, page: Page) -> str | Iterable[str]:
-    """The page's text; a data file made in Python may give it in pieces, to be written one after the other."""
+def render(env: Environment, site: Site, page: Page, shares: cache.Shares | None = None) -> str | Iterable[str]:
+    """The page's text; a data file made in Python may give it in pieces, to be written one after the other.
+
+    A site-wide data file is made from `shares`, the articles' shares of it (build/cache.py Shares); an
+    article's own page reads the Site through an OwnPageSite."""
     if page.make is not None:
+        if page.site_wide_data:
+            return page.make(site, shares, **page.context)
         return page.make(site, **page.context)
     template = env.get_template(page.template)
     folder = posixpath.dirname(page.path)  # every link on the page is relative to it
-    return template.render(site=site, page_path=page.path, page_folder=folder, urls=urls, **page.context)
+    seen = site if page.owner is None else OwnPageSite(site, page)
+    return template.render(site=seen, page_path=page.path, page_folder=folder, urls=urls, **page.context)
 
 
 _TEMPLATE_HINTS = {
@@ -250,7 +326,9 @@ def template_problem(err: Exception, page: Page) -> Problem:
         Path(filename) if filename else None,
         f"{type(err).__name__}: {message} (while rendering {page.path})",
         line=line,
-        hint=_TEMPLATE_HINTS.get(type(err).__name__, "fix the template at this line"),
+        hint=err.hint
+        if isinstance(err, OwnPageReadError)
+        else _TEMPLATE_HINTS.get(type(err).__name__, "fix the template at this line"),
     )
 
 

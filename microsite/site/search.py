@@ -159,3 +159,15 @@ def _read(file: Path) -> list:
 
 def _pack(value: list) -> bytes:
     return gzip.compress(_SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def update_index(out, changed: list[str], enabled: bool) -> float | None:
+    """After a rebuild in place (`out`, build/writer.py Output): index again when a page changed, into a new
+    folder swapped in whole; the index removed when search is off. How long it took; None: it did not run."""
+    if not enabled:
+        out.remove_folder(BUNDLE)
+        return None
+    if (out.root / BUNDLE).is_dir() and not any(path.endswith(".html") for path in changed):
+        return None  # Pagefind reads only the HTML pages
+    with out.replacing_folder(BUNDLE) as fresh:
+        return index(out.root, fresh)

@@ -12,6 +12,7 @@ from ..errors import Problem
 from ..model import Company, SiteSettings, Source, StoryInfo
 from ..text import fold, slugify
 from . import yamlfile
+from .layout import SiteFolder
 from .reader import read_text
 from .schema import SiteFile
 from .validation import schema_problems
@@ -46,7 +47,7 @@ class Config:
 
 
 def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
-    file = site_dir / "site.yaml"
+    file = SiteFolder(site_dir).config
     if not file.is_file():
         return None, [
             Problem(

@@ -33,24 +33,3 @@ def signature(path: Path | str) -> tuple | None:
     if not S_ISREG(stat.st_mode):
         return None
     return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
-def markdown_files(folder: Path) -> list[Path]:
-    """The `.md` files below a folder, in Path order: what sorted(folder.rglob("*.md")) gives, filtered to
-    files, without pathlib's cost per path (a tenth of a second at ten thousand pages, on every rebuild)."""
-    found: list[tuple[list[str], str]] = []
-
-    def walk(path: str, parts: list[str]) -> None:
-        try:
-            entries = list(os.scandir(path))
-        except OSError:
-            return
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):  # as rglob: symlinked folders are not entered
-                walk(entry.path, [*parts, entry.name])
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append(([*parts, entry.name], entry.path))
-
-    walk(str(folder), [])
-    found.sort(key=lambda item: item[0])
-    return [Path(path) for _parts, path in found]
