@@ -75,18 +75,22 @@ def site_pages(site: Site) -> list[Page]:
 
 
 def own_pages(site: Site, article: Article) -> list[Page]:
-    """The pages that show an article whole: its page and its capture's. They read of the site only its
-    settings, the article's story and the articles they declare: the Builder renders them from a part of
-    the model after an edit that reaches no further (Builder._update_from_cache), and its helper process
-    renders them so in every full build (Builder._apart)."""
+    """The files that are an article's own: its page and its capture's, which show it whole, and its
+    citation files. They read of the site only its settings, the article's story and the articles they
+    declare (the templates see no more: site/render.py OwnPageSite), so a build renders them from a part
+    of the model: after an edit that reaches no further (build/builder.py), and in worker processes
+    (build/rendering.py)."""
     related = tuple(r.article for r in article.related)
     related += tuple(peer.article for peer in article.story_peers)  # compared under "Same story elsewhere"
     context = {"article": article, "citation": citations.DeferredCitation(site, article)}
     capture = {"article": article, "capture": article.capture}
     own = {"in_sitemap": not article.draft, "owner": article}  # a draft is left out of the sitemap
+    one, listed = {"article": article}, (article,)
     return [
         Page(urls.article(article.slug), "article.html", context, (article,), related, **own),
         Page(urls.capture(article.slug), "capture.html", capture, (article,), **own),
+        Page(urls.citation_csl(article.slug), None, one, lists=listed, make=citations.article_csl_json, **own),
+        Page(urls.citation_bibtex(article.slug), None, one, lists=listed, make=citations.article_bibtex, **own),
     ]
 
 
@@ -266,10 +270,7 @@ def data_pages(site: Site) -> list[Page]:
     ]
     # Made from the articles' outlines only (exports.Pieces keeps each article's share by its outline).
     found = [Page(path, None, lists=None, make=make) for path, make in every]
-    for article in site.articles:
-        one, listed = {"article": article}, (article,)
-        found.append(Page(urls.citation_csl(article.slug), None, one, lists=listed, make=citations.article_csl_json))
-        found.append(Page(urls.citation_bibtex(article.slug), None, one, lists=listed, make=citations.article_bibtex))
+    # Each article's own citation files are its own pages' (own_pages).
     # The About page documents the formats with fixed examples: it shows no article.
     documented = {
         "article_fields": exports.ARTICLE_FIELDS,
