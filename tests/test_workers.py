@@ -178,3 +178,20 @@ def test_jobs_on_the_command_line(project):
         refused = run_cli("--site", str(project), "build", "--jobs", wrong)
         assert refused.returncode == 2 and "is not a number of processes" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_a_worker_killed_mid_build_is_a_clear_problem_and_the_site_is_kept(project, shared_out, monkeypatch):
+    # The system may kill a worker (out of memory): the build says so, with what to do, and keeps the last site.
+    Builder(project, project / "_site", jobs=1).build()
+    before = snapshot(project / "_site")
+    shutil.rmtree(project / cache.FOLDER)
+    monkeypatch.setattr(rendering, "copy_files", _die)  # the first job a worker is given
+    with pytest.raises(BuildFailed) as failed:
+        Builder(project, project / "_site", jobs=2).build()
+    [problem] = failed.value.problems
+    assert "worker process of the build stopped" in problem.message and "--jobs 1" in problem.hint
+    assert snapshot(project / "_site") == before
+
+
+def _die(job):
+    os._exit(9)

@@ -18,8 +18,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..errors import BuildFailed, Problem
 
 # Modules a worker needs, imported once by the fork server rather than by every worker it starts.
 _PRELOAD = ["microsite.build.rendering", "microsite.model.loader"]
@@ -49,10 +52,11 @@ class Workers:
         pool = self._start()
         return Batch([pool.submit(task, argument) for task, argument in items], here)
 
-    def run(self, task: Callable, arguments: list, here: Callable[[object], object]) -> list:
-        """[task(argument) for each argument], shared out; here(argument) for those run in this process."""
+    def run(self, task: Callable, arguments: list, here: Callable[[object], object]) -> Iterator:
+        """task(argument) for each argument, shared out (here(argument) for those run in this process), given
+        in their order as they come: a result is held no longer than its caller holds it."""
         with self.share([(task, argument) for argument in arguments], lambda index: here(arguments[index])) as batch:
-            return batch.results()
+            yield from batch.each()
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -80,17 +84,25 @@ class Batch:
         self.futures, self.here = futures, here
 
     def results(self) -> list:
-        found: list = [None] * len(self.futures)
-        taken = set()
-        for index in reversed(range(len(self.futures))):  # from the end: the workers take from the front
+        return list(self.each())
+
+    def each(self) -> Iterator:
+        """The jobs' results in their order: first those this process takes back (from the end: the workers
+        take from the front) and runs itself, then each worker's, let go once given."""
+        mine = {}
+        for index in reversed(range(len(self.futures))):
             future = self.futures[index]
             if future is None or future.cancel():
-                found[index] = self.here(index)
-                taken.add(index)
-        for index, future in enumerate(self.futures):
-            if index not in taken:
-                found[index] = future.result()
-        return found
+                mine[index] = self.here(index)
+        for index in range(len(self.futures)):
+            if index in mine:
+                yield mine.pop(index)
+                continue
+            future, self.futures[index] = self.futures[index], None
+            try:
+                yield future.result()
+            except BrokenProcessPool:  # killed from outside: most often by the system, short of memory
+                raise BuildFailed([_WORKER_LOST]) from None
 
     def __enter__(self) -> Batch:
         return self
@@ -98,7 +110,15 @@ class Batch:
     def __exit__(self, exc_type, _exc, _tb) -> None:
         if exc_type is not None:
             running = [future for future in self.futures if future is not None and not future.cancel()]
+            self.futures = []
             wait(running)
+
+
+_WORKER_LOST = Problem(
+    None,
+    "a worker process of the build stopped before its job was done (the system may have run out of memory)",
+    hint="build again; if it stops again, use fewer processes: `--jobs 1` keeps the whole build in one",
+)
 
 
 def _context():
