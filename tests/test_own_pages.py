@@ -132,21 +132,22 @@ def test_a_list_page_still_reads_the_whole_site(project, template):
 
 
 def test_own_pages_and_list_pages_share_one_build_s_fragments(project):
-    # An article's card is made once per folder for the whole build: on an own page, `site` is a view, and the
-    # fragments are kept for the Site it is a view of, not afresh for each page.
+    # An article's card is made once per folder: on an own page, `site` is a view, and the fragments are kept
+    # for the Site it is a view of, not afresh for each page. Only the current folder's are kept.
     site = load_site(project)
     env = render.environment(project, keep_compiled=False)
     pages = site_pages(site)
     for page in pages:
-        if page.owner is not None:
+        if page.owner is not None and page.template == "article.html":
             render.render(env, site, page)
     fragments = env.globals["cached"].__self__
-    assert isinstance(fragments, render.Fragments) and fragments.site is site
-    cards = {("card", r.article.slug, "articles") for article in site.articles for r in article.related}
+    assert isinstance(fragments, render.Fragments) and fragments.site is site and fragments.folder == "articles"
+    cards = {("card", r.article.slug) for article in site.articles for r in article.related}
     assert cards and cards <= fragments.made.keys()
     assert len({r.article.slug for article in site.articles for r in article.related}) > 1, "test setup"
 
     company = next(page for page in pages if page.template == "company.html")
-    render.render(env, site, company)  # a list page of the same build adds its own, keeping the own pages'
-    assert fragments.site is site and cards <= fragments.made.keys()
-    assert any(key[0] == "card" and key[-1] == "companies" for key in fragments.made)
+    articles_folder = fragments.made
+    render.render(env, site, company)  # a list page of the same build, in another folder: cards made anew
+    assert fragments.site is site and fragments.folder == "companies" and fragments.made is not articles_folder
+    assert any(key[0] == "card" for key in fragments.made)

@@ -22,7 +22,7 @@ from .workers import Workers
 from .writer import Output
 
 # Articles whose own pages are rendered together: a worker reads them, and the articles they list, in one go.
-PART_SIZE = 200
+PART_SIZE = 100
 # Below this many articles to render, sharing them out costs more than it saves.
 MIN_ARTICLES = 64
 _COPIES_AT_ONCE = 500

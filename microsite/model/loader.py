@@ -76,6 +76,7 @@ class _LoadedPage:
 
 # Below this many pages to read, loading them all here costs less than sharing them out.
 SHARE_PAGES = 64
+_STORED_AT_ONCE = 500  # records put into the page store in one go
 
 
 class SiteLoader:
@@ -257,7 +258,7 @@ class SiteLoader:
 
     def forget(self) -> None:
         """Drop the pages loaded: the next load takes them back from the page store (a kept Builder holds
-        no model between builds; at ten thousand articles it would hold half a gigabyte)."""
+        no model between builds: a big site's model is most of a build's memory)."""
         self._pages = {}
         self._restored = self.cache is None
 
@@ -290,6 +291,7 @@ class SiteLoader:
         def here(job: tuple) -> list[tuple[str, _LoadedPage]]:
             return [(name, self._load_page(Path(name), config)) for name in job[2]]
 
+        waiting: list[tuple[str, _LoadedPage]] = []  # loaded, not in the page store yet
         for share in run(load_share, [(str(self.site_dir), self.base_url, job) for job in jobs], here):
             for name, page in share:
                 if page.article is None and page.record is not None:  # read by a worker process
@@ -297,6 +299,11 @@ class SiteLoader:
                 if page.hashed is not None:  # verified by the worker: not to be hashed again
                     self.captures.digests.remember(*page.hashed)
                 kept[Path(name)] = page
+                waiting.append((name, page))
+            if len(waiting) >= _STORED_AT_ONCE:  # no record held longer than it must be
+                self._store(waiting)
+                waiting = []
+        self._store(waiting)
         return {file: kept[file] for file in files}
 
     def _still(self, cached: _LoadedPage, file: Path) -> bool:
@@ -321,19 +328,26 @@ class SiteLoader:
         """Store the pages loaded (and checked good) since the last save, and the related articles' memo."""
         if self.cache is None or self._config is None or self._config[0] is None:
             return
-        _config, _problems, digest = self._config
-        changed = {}
-        for file, page in self._pages.items():
-            # Stored even when too fresh to trust its stat (signature None): the next load reads that page
-            # again anyway, but a build from the cache may take it as it is, so it must be this version.
-            if page.article is not None and not page.saved:
-                changed[str(file)] = page.record or _record(page)
-                page.record, page.saved = None, True
-        self.cache.pages.write(digest, changed, {str(file) for file in self._pages})
+        self._store([(str(file), page) for file, page in self._pages.items()])
+        self.cache.pages.write(self._config[2], {}, {str(file) for file in self._pages})  # and only those
         self.captures.digests.save()
         if self.relations is not None and self.relations.changed:
             self.relations.changed = False
             self.cache.write("relations", self.relations)
+
+    def _store(self, pages: list[tuple[str, _LoadedPage]]) -> None:
+        """Put these pages (name, page) into the page store where it lacks them, _STORED_AT_ONCE at a time:
+        their records are never all held at once."""
+        if self.cache is None or self._config is None or self._config[0] is None:
+            return
+        # Stored even when too fresh to trust its stat (signature None): the next load reads that page
+        # again anyway, but a build from the cache may take it as it is, so it must be this version.
+        waiting = [(name, page) for name, page in pages if page.article is not None and not page.saved]
+        for start in range(0, len(waiting), _STORED_AT_ONCE):
+            some = waiting[start : start + _STORED_AT_ONCE]
+            self.cache.pages.write(self._config[2], {name: page.record or _record(page) for name, page in some}, None)
+            for _name, page in some:
+                page.record, page.saved = None, True
 
     def inputs(self) -> dict[str, tuple | None]:
         """Every file the last load read, with its signature then: site.yaml, the pages, their captures."""
@@ -403,8 +417,8 @@ def _line_in_page(file: Path, loc: tuple) -> int | None:
 class CaptureStore:
     """The captures' signatures, each asked once per load, and their texts, read when a page is loaded.
 
-    Texts are not kept: a page is loaded again mostly because it or its capture changed, and
-    ten thousand captures would hold tens of megabytes for nothing."""
+    Texts are not kept: a page is loaded again mostly because it or its capture changed, and a big
+    site's captures would hold memory for nothing."""
 
     def __init__(self, folder: Path, digests: FileDigests | None = None):
         self.folder = folder

@@ -21,7 +21,7 @@ from ..model import Article, Company, Site, Source, timeline
 from . import citations, exports, paging, urls
 
 
-@dataclass
+@dataclass(slots=True)  # a big site lists tens of thousands
 class Page:
     path: str  # site-root-relative output path
     template: str | None  # a Jinja2 template, or None for a file that `make` writes

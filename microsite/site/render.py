@@ -79,18 +79,20 @@ class Fragments:
 
     def __init__(self):
         self.site: Site | None = None
+        self.folder: str | None = None
         self.made: dict[tuple, Markup] = {}
 
-    def of(self, site: Site) -> dict[tuple, Markup]:
-        if site is not self.site:
-            self.site, self.made = site, {}
+    def of(self, site: Site, folder: str) -> dict[tuple, Markup]:
+        """The fragments made for pages of this folder. Pages are rendered folder by folder, so only the
+        current folder's are kept: a big site's cards in every folder would fill memory."""
+        if site is not self.site or folder != self.folder:
+            self.site, self.folder, self.made = site, folder, {}
         return self.made
 
     @pass_context
     def cached(self, context, *key, caller) -> Markup:
         """`{% call cached("card", article.slug) %}...{% endcall %}`: the body, rendered once per key and folder."""
-        made = self.of(whole_site(context["site"]))
-        key = (*key, context["page_folder"])
+        made = self.of(whole_site(context["site"]), context["page_folder"])
         found = made.get(key)
         if found is None:
             found = made[key] = caller()
