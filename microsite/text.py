@@ -11,7 +11,7 @@ from slugify import slugify as _slugify
 _TYPOGRAPHIC = "’‘“”„–—"
 _TYPOGRAPHY = str.maketrans(_TYPOGRAPHIC, '\'\'"""--')
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_LONG_SPACE_RUN = re.compile(r"\s\s+")  # the same as \s{2,}, which re scans for 3x slower
+_LONG_SPACE_RUN = re.compile(r"\s\s+")  # the same as \s{2,}, which re scans for more slowly
 
 # Characters that show nothing, which a copy from a browser carries or leaves out: soft hyphen,
 # zero-width space, zero-width non-joiner and joiner, word joiner, zero-width no-break space (BOM).

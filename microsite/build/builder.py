@@ -169,13 +169,8 @@ class Builder:
         slugs = index.edited(changed, self.folder)
         if slugs is None or len(slugs) >= SHARE_PAGES:  # many pages to read: the whole path reads them in workers
             return None
-        story_of = {slug: story for story, members in index.stories.items() for slug in members}
-        needed = set(slugs)
-        for slug in slugs:
-            needed.update(other for other, _reasons in index.related_to(slug))
-            needed.update(index.stories.get(story_of.get(slug), ()))
         feed = index.feed if slugs & set(index.feed) and urls.FEED in self._built.plan else []
-        needed.update(feed)
+        needed = index.listed_by(slugs) | set(feed)
         loaded = self.loader.load_part(
             [Path(index.file_of[slug]) for slug in sorted(slugs)],
             [Path(index.file_of[slug]) for slug in sorted(needed - slugs)],

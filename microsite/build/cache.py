@@ -94,14 +94,23 @@ class SiteIndex:
     outline: dict[str, bytes]  # slug -> Article.outline
     file_of: dict[str, str]  # slug -> its content page
     captured_by: dict[str, list[str]]  # capture file -> the slugs of the articles that summarise it
-    # slug -> its related articles' slugs and the reasons, as JSON text: a build reads a few of 10,000, and
-    # unpickling them all as lists of strings took longer than the rest of a one-article build.
+    # slug -> its related articles' slugs and the reasons, as JSON text: a build reads a few of them, and
+    # unpickling them all as lists of strings would cost a one-article build more than the rest of it.
     related: dict[str, str]
     stories: dict[str, list[str]]  # story id -> its articles' slugs
     feed: list[str]  # the feed's entries
 
     def related_to(self, slug: str) -> list[tuple[str, list[str]]]:
         return [(other, reasons) for other, reasons in json.loads(self.related[slug])]
+
+    def listed_by(self, slugs: set[str]) -> set[str]:
+        """These articles and every article their own pages list: their related articles and their stories'."""
+        story_of = {slug: story for story, members in self.stories.items() for slug in members}
+        needed = set(slugs)
+        for slug in slugs:
+            needed.update(other for other, _reasons in self.related_to(slug))
+            needed.update(self.stories.get(story_of.get(slug), ()))
+        return needed
 
     def edited(self, changed: set[str], folder: SiteFolder) -> set[str] | None:
         """The articles whose content page or capture is among the `changed` files; None when anything else
@@ -435,7 +444,7 @@ class Shares:
 
     A site-wide file is its articles' shares joined, newest first; a share is made again only when its
     article or site.yaml changed. With the page store they are read from it and written back a few hundred
-    at a time as the file is written, never all held: at ten thousand articles claims.json alone is 34 MB.
+    at a time as the file is written, never all held: a big site's claims.json alone is tens of megabytes.
     Without one (a build without its cache), a kept Builder holds them between builds."""
 
     def __init__(self, store: PageStore | None = None, config_digest: Callable[[], bytes | None] = lambda: None):

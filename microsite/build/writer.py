@@ -136,8 +136,8 @@ class Output:
     def __init__(self, root: Path, fresh: bool = False):
         self.root = root
         # A fresh folder (a full build's, a staging one) has no reader until it is swapped in or its files
-        # are moved over: its files are written in place, with no temporary file to rename. Writing 50,000
-        # files is a tenth of a cold build, and each saved system call counts.
+        # are moved over: its files are written in place, with no temporary file to rename. Writing is a
+        # good part of a cold build, and each saved system call counts.
         self.fresh = fresh
         self._folders: set[str] = set()  # made already in a fresh folder
 

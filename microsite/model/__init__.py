@@ -144,7 +144,7 @@ class Capture(Linked):
 
     @property
     def text(self) -> str:
-        if self.loaded_text is None:  # read, not kept: ten thousand captures would hold tens of megabytes
+        if self.loaded_text is None:  # read, not kept: a big site's captures would fill memory
             from ..source.reader import read_text  # only the capture's own page reads it
 
             return read_text(self.path)[0] or ""
@@ -158,9 +158,9 @@ class Capture(Linked):
 class Whole:
     """What only an article's own pages show: its body, its comments and its capture's marked passages.
 
-    Kept packed (pickled and compressed) in a spool file between uses. Unpacked, the parts are about
-    100 MB at ten thousand articles, held by both build processes; every page but the article's own two
-    lists it by its outline, and a build renders those two one after the other."""
+    Kept packed (pickled and compressed) in a spool file between uses: unpacked, they are most of an
+    article's size, and every page but the article's own lists it by its outline only; a build renders
+    an article's own pages one after the other."""
 
     __slots__ = ("_at", "_packed", "_size", "_spool")
 

@@ -80,9 +80,9 @@ class RelatedIndex:
     """Articles sharing sources or companies (not a story), best first, each with its reasons.
 
     The score is 3 per shared registered source plus 1 per shared company; ties go newest first
-    (Article.sort_key, then the given order). Comparing every pair in Python is quadratic (minutes
-    at 10,000 articles), so the index keeps, per source, company and story, the set of articles
-    that have it as the bits of one integer (bit i: the i-th article, newest first). An article's
+    (Article.sort_key, then the given order). Comparing every pair in Python is quadratic, so the
+    index keeps, per source, company and story, the set of articles that have it as the bits of one
+    integer (bit i: the i-th article, newest first). An article's
     scores against all others are then added up bit-sliced, a few integer operations per feature
     of its own, and the best are read off the highest score planes first."""
 
@@ -92,7 +92,7 @@ class RelatedIndex:
         self.bit = {id(article): 1 << i for i, article in enumerate(self.order)}
         self.by_feature: dict[int, int] = {}  # id(source or company) -> the bits of the articles that have it
         self.by_story: dict[str, int] = {}
-        self.said: dict[tuple, list[str]] = {}  # each list of reasons once: 60,000 related at 10,000 articles
+        self.said: dict[tuple, list[str]] = {}  # each list of reasons once: many related articles share one
         for article in self.order:
             bit = self.bit[id(article)]
             # The loader lets a source be listed once per page and keeps companies unique: a set counts them.

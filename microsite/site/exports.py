@@ -257,7 +257,7 @@ CSV_LIST_SEPARATOR = "; "
 
 def joined_records(shares: Iterable[str], end: str = "\n") -> Iterator[str]:
     """A JSON array of one record a line, in pieces to write one after the other: joined, the biggest file
-    would be held whole, twice (70 MB a copy for claims.json at ten thousand articles)."""
+    would be held whole, twice."""
     first = True
     for share in shares:
         yield "[\n" if first else ",\n"

@@ -171,7 +171,7 @@ def relative_to_folder(target: str, folder: str) -> str:
 
 
 # A page's links mostly repeat within the page (its site-wide menu, its own anchors): a small cache holds
-# those. One as big as a 10,000-article site's links held 17 MB in each build process, for no time we could measure.
+# those. One as big as a big site's links would hold memory in each build process for no time saved.
 @functools.lru_cache(maxsize=1 << 12)
 def _relpath(path: str, folder: str) -> str:
     """posixpath.relpath for the tidy paths this module makes, without asking the OS for the working

@@ -2,8 +2,8 @@
 
 A content page may name the saved original (`original`), when and where it was captured, its
 byline and language, and the SHA-256 of the original (or of the text capture when there is no
-original). Verifying that digest means reading the file; at ten thousand pages that is gigabytes,
-so a digest is remembered with the file's stat signature and a file is hashed again only when
+original). Verifying that digest means reading the file, and a big site's captures are gigabytes, so
+a digest is remembered with the file's stat signature and a file is hashed again only when
 its signature changed (source/files.py), also across builds (`.cache/digests.pickle`: build/cache.py).
 """
 

@@ -22,7 +22,7 @@ import yaml
 
 from ..errors import Problem, field_path
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster
 
 _BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _KEPT_FROM_PYYAML = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")  # the same in 1.1 and 1.2
