@@ -16,7 +16,7 @@ from ..model import Article, Site
 from ..site import urls
 from ..site.pages import Page
 from ..site.render import Templates
-from ..source.files import signature, unchanged
+from ..source.files import settled, signature, unchanged
 from .cache import BuildState
 
 COPY_AGAIN = b""  # the plan's digest of a file written too recently to trust its stat: copied every build
@@ -95,8 +95,4 @@ def capture_copies(articles: list[Article]) -> dict[str, Path]:
 
 def copied_inputs(plan: Plan) -> dict[str, tuple | None]:
     """The copied files as inputs of the build, each with its signature before it was copied."""
-    return {str(plan.copies[path]): _settled(plan.copy_signatures[path]) for path in plan.copies}
-
-
-def _settled(now: tuple | None) -> tuple | None:
-    return now if unchanged(now, now) else None
+    return {str(plan.copies[path]): settled(plan.copy_signatures[path]) for path in plan.copies}

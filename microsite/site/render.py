@@ -213,8 +213,8 @@ class Templates:
 
     def refresh(self, found: list[tuple[str, tuple | None]] | None = None) -> None:
         """A new environment if a template file changed; `found`: the template files and their signatures, as
-        the site folder's walk found them (default: walked now)."""
-        found = SiteFolder(self.site_dir).walk().templates if found is None else found
+        the site folder's walk found them (default: the template folders listed now)."""
+        found = SiteFolder(self.site_dir).template_files() if found is None else found
         files = [(name, settled(sig)) for name, sig in found]
         if self.env is None or not _same_files(self._signature, files):
             self.env, self._signature, self._digests = environment(self.site_dir, self.keep_compiled), files, {}

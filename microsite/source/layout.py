@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import signature
+from .files import signature, unchanged
 
 CONFIG = "site.yaml"
 CONTENT = "content"
@@ -80,21 +80,21 @@ class SiteFolder:
         found.pages = [Path(path) for _parts, path in sorted(pages)]
         for _parts, path in pages:
             found.signatures[path] = signature(path)
-        for folder in self.template_dirs():
-            for _parts, path in sorted(_files(folder)):
-                found.templates.append((path, signature(path)))
-                found.signatures[path] = found.templates[-1][1]
+        found.templates = self.template_files()
+        found.signatures.update(found.templates)
         for folder in self.static_dirs():
             for parts, path in sorted(_files(folder)):
                 found.static["/".join(parts)] = Path(path)
                 found.signatures[path] = signature(path)
         return found
 
+    def template_files(self) -> list[tuple[str, tuple | None]]:
+        """Every template file, the site's folder first, with its signature."""
+        return [(path, signature(path)) for folder in self.template_dirs() for _parts, path in sorted(_files(folder))]
+
     def changed_since(self, recorded: dict[str, tuple | None]) -> set[str]:
         """The files a build would read that are not the ones a build read (`recorded`, with the signatures
         it saw): new, gone or newer. Of seeds/, only the captures the pages named count."""
-        from .files import unchanged
-
         now = self.walk().signatures
         seeds = f"{self.seeds}{os.sep}"
         for name in recorded:
