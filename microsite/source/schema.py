@@ -121,19 +121,52 @@ def _one_or_more(value: object) -> object:
     return [value] if isinstance(value, str) else value  # `authors: Jane Doe` is a byline of one
 
 
-Text = Annotated[str, BeforeValidator(_strip), BeforeValidator(_number_to_text), Field(min_length=1)]
-OptionalText = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_number_to_text)]
-Slug = Annotated[str, BeforeValidator(_number_to_text), Field(pattern=SLUG_PATTERN.pattern)]
-DateField = Annotated[PartialDate | None, BeforeValidator(_date)]
-Url = Annotated[str | None, BeforeValidator(_url)]
-Domain = Annotated[str, BeforeValidator(_domain)]
+# ---- what the JSON Schemas (`microsite schema`) say each type takes, as YAML 1.2 reads it ----
+# Validation never reads these: a validator's `json_schema_input_type` only describes its input.
+_AsWritten = float | bool  # a YAML number or true/false, which a text field keeps as written
+_NonBlank = Annotated[str, Field(pattern=r"\S")]
+_Year = Annotated[int, Field(ge=1000, le=9999)]  # `published: 2019`: a number to YAML
+
+
+def _stripped(pattern: str, empty: bool = True) -> object:
+    """Text that `pattern` matches once stripped; with `empty`, also "", which counts as no value."""
+    return Annotated[str, Field(pattern=("^$|" if empty else "") + rf"^\s*(?:{pattern})\s*$")]
+
+
+_DAY = r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?"  # what PartialDate.parse takes
+_WEB = r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*"  # http(s), any case, a host, no spaces
+_HOST = r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_ASCII_ACCESSED = _ACCESSED.pattern.replace(r"\d", "[0-9]")  # Python's \d also takes other scripts' digits
+
+Text = Annotated[
+    str,
+    Field(min_length=1),
+    BeforeValidator(_strip),
+    BeforeValidator(_number_to_text, json_schema_input_type=_NonBlank | _AsWritten),
+]
+OptionalText = Annotated[
+    str | None,
+    BeforeValidator(_strip),
+    BeforeValidator(_number_to_text, json_schema_input_type=str | _AsWritten | None),
+]
+_SlugText = Annotated[str, Field(pattern=SLUG_PATTERN.pattern)]
+# `id: 12` is the slug 12, and `true` the slug true (but `True` is refused: a schema cannot tell them apart).
+Slug = Annotated[
+    _SlugText, BeforeValidator(_number_to_text, json_schema_input_type=_SlugText | Annotated[int, Field(ge=0)] | bool)
+]
+DateField = Annotated[PartialDate | None, BeforeValidator(_date, json_schema_input_type=_stripped(_DAY) | _Year | None)]
+Url = Annotated[str | None, BeforeValidator(_url, json_schema_input_type=_stripped(_WEB) | None)]
+Domain = Annotated[str, BeforeValidator(_domain, json_schema_input_type=_stripped(_HOST, empty=False))]
 Names = list[Text]
 Flag = Annotated[bool, BeforeValidator(_flag), PydanticStrict()]
 Count = Annotated[int, PydanticStrict()]  # digits only: "1_000", 1e3 or 0x1F are refused, not read as numbers
-Accessed = Annotated[str | None, BeforeValidator(_accessed)]
-LanguageTag = Annotated[str | None, BeforeValidator(_language)]
-Sha256 = Annotated[str | None, BeforeValidator(_sha256)]
-Authors = Annotated[list[Text], BeforeValidator(_one_or_more)]
+Accessed = Annotated[str | None, BeforeValidator(_accessed, json_schema_input_type=_stripped(_ASCII_ACCESSED) | None)]
+LanguageTag = Annotated[
+    str | None, BeforeValidator(_language, json_schema_input_type=_stripped(_LANGUAGE_TAG.pattern) | None)
+]
+# A digest YAML reads as a number (all 64 characters digits) is taken too, but a schema cannot say so.
+Sha256 = Annotated[str | None, BeforeValidator(_sha256, json_schema_input_type=_stripped("[0-9A-Fa-f]{64}") | None)]
+Authors = Annotated[list[Text], BeforeValidator(_one_or_more, json_schema_input_type=_NonBlank | list[Text])]
 
 
 class Strict(BaseModel):
