@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import progress
 from ..model import Site, relations
 from ..model.loader import SHARE_PAGES, SiteLoader
 from ..site import render, search, urls
@@ -77,13 +78,16 @@ class Builder:
         protected = [*own, *self.folder.template_dirs(), *self.folder.static_dirs()]
         check_destination(self.out_dir, [p for p in protected if p.exists() or p in own])
         recover(self.out_dir)  # what a killed build left: its half-done rebuild rolled back, its folders
-        with Workers(self.jobs) as workers:
-            changes = self._changes(changed)
-            if changes is not None and not changes:
-                result = self._up_to_date()
-            else:
-                result = (changes and self._own_pages_only(changes, workers)) or self._whole(workers)
-            result.workers = workers.processes
+        try:
+            with Workers(self.jobs) as workers:
+                changes = self._changes(changed)
+                if changes is not None and not changes:
+                    result = self._up_to_date()
+                else:
+                    result = (changes and self._own_pages_only(changes, workers)) or self._whole(workers)
+                result.workers = workers.processes
+        finally:
+            progress.done()  # the last phase's bar gone before the command's summary, or its problems
         result.seconds = time.perf_counter() - started
         return result
 
@@ -201,10 +205,14 @@ class Builder:
 
     def _write_fresh(self, site: Site, plan: planning.Plan, workers: Workers) -> _Written:
         """Every page and copy into a new folder, swapped in for the output folder once all are there."""
+        progress.phase("Writing", total=len(plan.to_render) + len(plan.copies), unit="files")
         with atomic_output(self.out_dir) as out:
             rendered = self._render(out, site, plan.to_render, plan.copies, workers)
             # Indexed before the swap: a failed index leaves the previous site in place.
-            search_seconds = search.index(out.root) if site.settings.search else None
+            search_seconds = None
+            if site.settings.search:
+                progress.phase("Indexing for search")
+                search_seconds = search.index(out.root)
         written = [*rendered, *plan.copies]
         return _Written(self._result(site, rendered, written, [], True, search_seconds), self._signatures(written))
 
@@ -214,6 +222,7 @@ class Builder:
         """The pages and copies that changed, replaced in the output folder in one transaction; what is gone
         removed. Should anything fail, the previous site is put back."""
         removed = plan.removed(built) if removing else []
+        progress.phase("Writing", total=len(plan.to_render) + len(plan.to_copy), unit="files")
         out = in_place_output(self.out_dir)
         with out.transaction() as changes:
             with out.staging() as staged:  # every page rendered before the first one is replaced
@@ -222,9 +231,12 @@ class Builder:
                     changes.take(staged, path)
             for path in plan.to_copy:
                 changes.copy(plan.copies[path], path)
+                progress.advance()
             for path in removed:
                 changes.remove(path)
             written = [*rendered, *plan.to_copy]
+            if site.settings.search:
+                progress.phase("Indexing for search")
             search_seconds = search.update_index(out, [*written, *removed], site.settings.search)
         files = {path: sig for path, sig in built.files.items() if path in new_plan}
         files.update(self._signatures(written))

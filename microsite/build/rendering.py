@@ -9,9 +9,11 @@ keeps (build/cache.py Shares).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import progress
 from ..errors import BuildFailed, Problem
 from ..model import Article, Site, relations
 from ..model.loader import SiteLoader
@@ -58,12 +60,18 @@ def render_into(
     items = [(copy_files, (str(out.root), [(path, str(source)) for path, source in chunk])) for chunk in chunks]
     items += [(render_part, (where, str(out.root), job)) for job, _pages in parts]
 
+    sizes = [len(chunk) for chunk in chunks] + [len(some) for _job, some in parts]  # for progress
+
     def here(index: int) -> tuple[list[str], list[Problem], bool]:
         if index < len(chunks):
             return _render(None, out, site, None, chunks[index])
         return _render(env, out, site, shares, parts[index - len(chunks)][1])
 
     with workers.share(items, here) as batch:
+        count = progress.counter()  # a worker's job counted as it comes back, by the pool's thread
+        for future, size in zip(batch.futures, sizes, strict=True):
+            if future is not None:
+                future.add_done_callback(functools.partial(_counted, count, size))
         # The site-wide data files first: the shares they read and write are this process's.
         done, problems, _missed = _render(env, out, site, shares, sorted(rest, key=lambda p: not p.site_wide_data))
         for index, (paths, found, missed) in enumerate(batch.results()):
@@ -77,6 +85,13 @@ def render_into(
         raise BuildFailed(list(unique.values()))
     order = {page.path: index for index, page in enumerate(pages)}
     return sorted(done, key=order.__getitem__)
+
+
+def _counted(count, size: int, future) -> None:
+    """A worker's job done: its pages and copies counted as rendered (taken back, failed or missed: those
+    this process renders instead are counted as it renders them)."""
+    if not future.cancelled() and future.exception() is None and not future.result()[2]:
+        count(size)
 
 
 def _parts(site: Site, pages: list[Page]) -> list[tuple[tuple, list[Page]]]:
@@ -111,14 +126,15 @@ def _render(env, out: Output, site: Site | None, shares: Shares | None, some: li
     for page in some:
         if isinstance(page, tuple):  # a file to copy: on a slow disk, 10,000 captures take seconds
             out.copy(Path(page[1]), page[0])
-            continue
-        try:
-            text = render.render(env, site, page, shares)
-        except Exception as err:  # any failure inside a template is reported as the template's
-            problems.append(render.template_problem(err, page))
-            continue
-        out.write_text(page.path, text)
-        done.append(page.path)
+        else:
+            try:
+                text = render.render(env, site, page, shares)
+            except Exception as err:  # any failure inside a template is reported as the template's
+                problems.append(render.template_problem(err, page))
+            else:
+                out.write_text(page.path, text)
+                done.append(page.path)
+        progress.advance()  # in a worker process, nothing: its job is counted as it comes back
     return done, problems, False
 
 

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import progress
 from ..build.workers import Workers
 from ..errors import display_path
 from ..model import Site, stories
 from ..model.loader import load_site
+from ..site.render import plural
 from ..source import yamlfile
 from ..source.layout import SiteFolder
 
 
 def check(site_dir: Path, jobs: int | None = None) -> Site:
-    with Workers(jobs) as workers:
-        return load_site(site_dir, workers.run)
+    try:
+        with Workers(jobs) as workers:
+            return load_site(site_dir, workers.run)
+    finally:
+        progress.done()  # the bar gone before the summary, or the problems
 
 
 def summary(site: Site) -> str:
-    return (
-        f"{len(site.articles)} articles, {len(site.claims)} claims, {site.comment_count} comments, "
-        f"{len(site.mentioned_companies)} companies and {len(site.cited_sources)} sources: all checks passed."
-    )
+    counts = [
+        plural(len(site.articles), "article"),
+        plural(len(site.claims), "claim"),
+        plural(site.comment_count, "comment"),
+        plural(len(site.mentioned_companies), "company", "companies"),
+    ]
+    return f"{', '.join(counts)} and {plural(len(site.cited_sources), 'source')}: all checks passed."
 
 
 def notes(site: Site, site_dir: Path) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import ghp_import
 
+from .. import progress
 from ..build.builder import Builder
 from ..build.writer import MARKER
 from ..errors import BuildFailed, Problem
@@ -104,13 +105,14 @@ def deploy(
         # A fresh Builder makes a full build, so a stale output folder is never published.
         # Afresh: what is published never depends on what an earlier build left in .cache/.
         result = Builder(site_dir, out_dir or Path(temp) / "site", base_url, cache=False, jobs=jobs).build()
-        published = Path(temp) / "publish"
-        # The marker is how the build recognises its own output folder; it is not part of the site.
-        shutil.copytree(result.out_dir, published, ignore=lambda folder, names: _marker_in(result.out_dir, folder))
-        cname = git.published_cname(remote, branch)
-        commit = git.commit_folder(published, remote, branch, message or _default_message(git), cname)
-    if push:
-        git.push(remote, branch, commit)
+        with progress.phase("Publishing"):  # the build showed its own phases
+            published = Path(temp) / "publish"
+            # The marker is how the build recognises its own output folder; it is not part of the site.
+            shutil.copytree(result.out_dir, published, ignore=lambda folder, names: _marker_in(result.out_dir, folder))
+            cname = git.published_cname(remote, branch)
+            commit = git.commit_folder(published, remote, branch, message or _default_message(git), cname)
+            if push:
+                git.push(remote, branch, commit)
     return Deployed(commit, branch, remote, remote_url, push, base_url, result.pages, result.articles)
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import progress
 from ..errors import BuildFailed, Problem, display_path
 from ..ingest.declared import Provenance, declared_publisher, overrule, provenance
 from ..ingest.decode import Refused
@@ -93,8 +94,11 @@ def ingest(
     summarised = _summarised_seeds(site_dir)
     known = _KnownPages([target, site_dir])
     results = []
-    for capture in _captures(paths, results):
-        results.append(_ingest_one(capture, config, target, summarised, dry_run, known))
+    captures = _captures(paths, results)
+    with progress.phase("Ingesting", total=len(captures), unit="captures"):
+        for capture in captures:
+            results.append(_ingest_one(capture, config, target, summarised, dry_run, known))
+            progress.advance()
     return results
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import progress
 from ..build.cache import BuildCache, FileDigests, record, registry_of, unrecord, unrecord_all
 from ..errors import BuildFailed, Problem, display_path, field_path
 from ..site import urls
@@ -74,6 +75,10 @@ class _LoadedPage:
     hashed: tuple | None = None  # (path, signature, sha256) a worker process verified, for this one to keep
 
 
+class _ReadHere(list):
+    """A share of pages read in this process (name, page): counted page by page as they are read."""
+
+
 # Below this many pages to read, loading them all here costs less than sharing them out.
 SHARE_PAGES = 64
 _STORED_AT_ONCE = 500  # records put into the page store in one go
@@ -126,6 +131,7 @@ class SiteLoader:
         # Registry problems in site.yaml are reported with the pages' own, all in one pass.
         self.captures.forget_signatures()
         files = markdown_files(self.folder.content) if files is None else files
+        progress.phase("Reading pages", total=len(files))
         if not self._restored:
             self._restored = True
             stored = self.cache.pages.read(config_digest)
@@ -283,16 +289,23 @@ class SiteLoader:
                 kept[file] = cached
             else:
                 fresh.append(file)
+        progress.advance(len(kept))
         # Shares of a few hundred milliseconds each: the last one left holds no other process up for long.
         names = [str(file) for file in fresh]
         jobs = [names[start : start + SHARE_PAGES] for start in range(0, len(names), SHARE_PAGES)] or [[]]
         registry = registry_of(config.companies.entries, config.sources.entries)
 
-        def here(job: tuple) -> list[tuple[str, _LoadedPage]]:
-            return [(name, self._load_page(Path(name), config)) for name in job[2]]
+        def here(job: tuple) -> _ReadHere:
+            share = _ReadHere()
+            for name in job[2]:
+                share.append((name, self._load_page(Path(name), config)))
+                progress.advance()
+            return share
 
         waiting: list[tuple[str, _LoadedPage]] = []  # loaded, not in the page store yet
         for share in run(load_share, [(str(self.site_dir), self.base_url, job) for job in jobs], here):
+            if not isinstance(share, _ReadHere):
+                progress.advance(len(share))  # a worker's share, counted as it arrives
             for name, page in share:
                 if page.article is None and page.record is not None:  # read by a worker process
                     page.article = unrecord(page.record, registry)[3]
