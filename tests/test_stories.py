@@ -267,9 +267,10 @@ def test_an_unused_registry_entry_is_a_note_and_check_passes(site):
     lines = result.stdout.splitlines()
     assert "all checks passed" in lines[0]
     line = 1 + (site.root / "site.yaml").read_text(encoding="utf-8").splitlines().index("  - id: never-used")
-    notes = [text for text in lines if text.startswith("note:")]
+    assert not [text for text in lines if text.startswith("note:")]  # notes go to standard error
+    notes = [text for text in result.stderr.splitlines() if text.startswith("note:")]
     assert notes == [f"note: site.yaml:{line}: stories[1]: no page has `story: never-used`"]
-    assert not [text for text in lines if "carrier-talks" in text]
+    assert not [text for text in result.stderr.splitlines() if "carrier-talks" in text]
 
 
 def test_a_story_registered_twice_is_a_problem(site):
@@ -328,9 +329,9 @@ def edit(path: Path, old: str, new: str) -> None:
 def suggestion_lines(root: Path) -> list[str]:
     result = run_cli("--site", str(root), "check", cwd=root)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert "all checks passed" in lines[0]  # suggestions come after the summary
-    return [line for line in lines[1:] if line.startswith("suggestion:")]
+    assert "all checks passed" in result.stdout  # the result on standard output; suggestions on standard error
+    assert "suggestion:" not in result.stdout
+    return [line for line in result.stderr.splitlines() if line.startswith("suggestion:")]
 
 
 def test_check_suggests_the_story_for_a_report_without_its_key(shipped_copy):

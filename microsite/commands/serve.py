@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import errno
 import socket
-import sys
 from pathlib import Path
 
 from ..build.builder import Builder, BuildResult
+from ..console import Console
 from ..errors import BuildFailed, OutputRefused, Problem, display_path
 from ..site.render import plural
 from ..source import layout
@@ -26,12 +26,14 @@ def serve(
     open_browser: bool,
     base_url: str | None = None,
     jobs: int | None = None,
+    say: Console | None = None,
 ) -> None:
     from ..preview.server import PreviewServer, PreviewState  # only the preview needs tornado
     from ..preview.watch import SourceWatcher
 
     _check_port(host, port)
-    preview = Preview(Builder(site_dir, out_dir, base_url, jobs=jobs), PreviewState(out_dir))
+    say = say or Console()
+    preview = Preview(Builder(site_dir, out_dir, base_url, jobs=jobs), PreviewState(out_dir), say)
     preview.rebuild(set(), first=True)  # an output folder the build may not replace stops the server here
     server = preview.server = PreviewServer(preview.state)
     project_dirs = [layout.DEFAULTS / layout.TEMPLATES, layout.DEFAULTS / layout.STATIC]
@@ -39,6 +41,7 @@ def serve(
         site_dir, [d for d in project_dirs if d.resolve() != site_dir.resolve() / d.name], preview.rebuild
     )
     watcher.start()
+    # Said even with -q: where the site is served is what this command is run for.
     print(f"Serving {display_path(out_dir)} at http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve(
@@ -50,14 +53,14 @@ def serve(
         raise
     finally:
         watcher.stop()
-    print("Stopped.", flush=True)
+    say.result("Stopped.")
 
 
 class Preview:
     """Rebuilds on each batch of changes and tells the browsers what to reload."""
 
-    def __init__(self, builder: Builder, state):
-        self.builder, self.state = builder, state
+    def __init__(self, builder: Builder, state, say: Console | None = None):
+        self.builder, self.state, self.say = builder, state, say or Console()
         self.server = None
 
     def rebuild(self, changed: set[Path], first: bool = False) -> None:
@@ -66,23 +69,22 @@ class Preview:
         was_failing = self.state.problems is not None
         result = self._build(changed, first)
         if result is None:
-            print("Rebuild interrupted; the last good site is kept.", file=sys.stderr, flush=True)
+            self.say.problems("Rebuild interrupted; the last good site is kept.")
             return
         if isinstance(result, BuildFailed):
             failed, shown = result, self.state.problems
             self.state.fail(failed.problems)
-            print(failed.report("the last good site is kept."), file=sys.stderr, flush=True)
-            print("The browser shows these problems until they are fixed.", file=sys.stderr, flush=True)
+            self.say.problems(failed.report("the last good site is kept."))
+            self.say.problems("The browser shows these problems until they are fixed.")
             if shown != failed.problems:
                 self._reload(["*"])
             return
         self.state.succeed()
         kind = "Built" if result.full else "Rebuilt"
-        print(
+        self.say.result(
             f"{kind} in {result.seconds:.2f}s: {len(result.rendered)} of {result.pages} pages rendered, "
             f"{plural(len(result.written), 'file')} written, {len(result.removed)} removed"
-            + (f" ({what})" if what else ""),
-            flush=True,
+            + (f" ({what})" if what else "")
         )
         changed_files = [*result.written, *result.removed]
         if was_failing or result.removed or any(not path.endswith(".css") for path in changed_files):

@@ -4,8 +4,9 @@
     content/       one Markdown page per article        static/     the site's own static files (optional)
     seeds/         the captures the pages summarise     .cache/     what a build keeps for the next one
 
-The project's own templates/ and static/ (beside this package, or inside it once installed) fill in
-every file the site does not have. Every other module asks this one where a part is; the build asks
+The default theme, templates/ and static/, fills in every file the site does not have: in a checkout of
+this project it is the checkout's own templates/ and static/, which an installed wheel carries inside the
+package (pyproject.toml maps them there). Every other module asks this one where a part is; the build asks
 it which files there are, and which changed since the last build read them.
 
 Links to folders are not entered (as Path.rglob does not): a page under a linked folder is not part
@@ -28,8 +29,9 @@ STATIC = "static"
 CACHE = ".cache"
 PAGE_SUFFIX = ".md"
 
-# The project's default templates/ and static/: the checkout's, beside the package.
-DEFAULTS = Path(__file__).resolve().parents[2]
+# Where the default templates/ and static/ are: inside the installed package, or beside it in a checkout.
+_PACKAGE = Path(__file__).resolve().parents[1]
+DEFAULTS = _PACKAGE if (_PACKAGE / TEMPLATES).is_dir() else _PACKAGE.parent
 
 
 @dataclass
