@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import PROJECT, require, run_cli
 
 from microsite.build.writer import MARKER
@@ -250,43 +249,6 @@ def test_a_failed_push_shows_gits_message(repo: Path, tmp_path: Path):
 
 
 # ---- the GitHub Actions workflow and the Makefile --------------------------------------------
-
-
-def test_pages_workflow_builds_with_the_pages_address_and_deploys():
-    workflow = yaml.safe_load((PROJECT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as true
-    assert "main" in triggers["push"]["branches"]
-    assert "workflow_dispatch" in triggers
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
-
-    steps = workflow["jobs"]["build"]["steps"]
-    actions = [step["uses"] for step in steps if "uses" in step]
-    assert actions == [
-        "actions/checkout@v4",
-        "actions/setup-python@v5",
-        "actions/configure-pages@v5",
-        "actions/upload-pages-artifact@v3",
-    ]
-    setup_python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
-    assert str(setup_python["with"]["python-version"]) == "3.11"
-    configure = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/configure-pages"))
-    upload = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    builds = [i for i, s in enumerate(steps) if "make build" in s.get("run", "")]
-    assert len(builds) == 1 and configure < builds[0] < upload
-    pages_id = steps[configure]["id"]
-    command = shlex.split(steps[builds[0]]["run"])
-    assert command == ["make", "build", f"BASE_URL=${{{{ steps.{pages_id}.outputs.base_url }}}}"]
-    assert steps[upload]["with"]["path"] == "_site"
-
-    deploy_job = workflow["jobs"]["deploy"]
-    assert deploy_job["needs"] == "build"
-    [deploy_step] = deploy_job["steps"]
-    assert deploy_step["uses"] == "actions/deploy-pages@v4"
-    assert deploy_job["environment"] == {
-        "name": "github-pages",
-        "url": f"${{{{ steps.{deploy_step['id']}.outputs.page_url }}}}",
-    }
 
 
 @pytest.mark.parametrize("target", ["build", "deploy"])
