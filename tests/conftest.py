@@ -167,6 +167,19 @@ def run_cli(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
+def isolated_git(tmp_path: Path, monkeypatch) -> None:
+    """Who commits, and no user or system git configuration, so the tests run alike on a bare CI machine."""
+    empty = tmp_path / "empty.gitconfig"
+    empty.write_text("")
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test Publisher")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "publisher@example.com")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # "not a repository" must not find one above
+
+
+@pytest.fixture
 def site(tmp_path: Path) -> SiteFolder:
     return SiteFolder(tmp_path / "site")
 

@@ -41,6 +41,18 @@ with progress.shown(progress.wanted(sys.stderr)):
 """
 
 
+def in_pipes(script: str, *args: Path) -> subprocess.CompletedProcess:
+    """A Python script run with its output into pipes, as in a CI log."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env=environment(),
+        timeout=120,
+    )
+
+
 def environment(**changes: str) -> dict[str, str]:
     """This environment outside CI, on a terminal that can redraw, with `changes`."""
     env = {k: v for k, v in os.environ.items() if k != "CI" and not k.startswith("TQDM_")}
@@ -112,14 +124,7 @@ with progress.shown(True):
     assert Builder(Path(sys.argv[1]), Path(sys.argv[2])).build().up_to_date
 print("tqdm imported" if "tqdm" in sys.modules else "tqdm not imported")
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(root), str(tmp_path / "out")],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=120,
-    )
+    done = in_pipes(script, root, tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "tqdm not imported"
     assert done.stderr == ""
@@ -303,18 +308,11 @@ def test_ingest_counts_its_captures(tmp_path, recorded):
     assert recorded.phases() == [("Ingesting", 2, 2)]
 
 
-def test_deploy_shows_the_build_then_publishing(project, recorded, monkeypatch, tmp_path):
+def test_deploy_shows_the_build_then_publishing(project, recorded, monkeypatch, tmp_path, isolated_git):
     from microsite.commands.deploy import deploy
 
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    empty = tmp_path / "empty.gitconfig"
-    empty.write_text("")
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Test Publisher")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "publisher@example.com")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "The site"]):
         subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
     with progress.shown(True):
@@ -350,14 +348,7 @@ def test_a_build_on_a_terminal_in_ci_or_a_dumb_terminal_shows_no_progress(projec
 
 
 def test_a_build_into_pipes_shows_no_progress(project, tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-c", DRIVER, str(project), str(tmp_path / "out")],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=120,
-    )
+    done = in_pipes(DRIVER, project, tmp_path / "out")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.startswith("Built ")
