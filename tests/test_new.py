@@ -44,7 +44,8 @@ def test_new_site_checks_and_builds(tmp_path):
     built = run_cli("build", "--site", str(root))  # --site after the command
     assert built.returncode == 0, built.stderr
     slug = pages[0].stem
-    assert (root / "_site" / "index.html").is_file()
+    home = (root / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>1</strong> article</a>" in home  # one of each, said in the singular
     assert (root / "_site" / "articles" / f"{slug}.html").is_file()
     # The new site's .gitignore keeps what a build writes out of the repository.
     ignored = (root / ".gitignore").read_text().split()
