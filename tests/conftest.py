@@ -59,7 +59,7 @@ sources:
   - name: Bloomberg
 claims:
   - id: talks
-    statement: Huawei negotiates with US carriers.
+    statement: Huawei reportedly negotiates with US carriers.
     quote: Huawei is reportedly negotiating with US carriers
     source: Bloomberg News
     companies: [Huawei]

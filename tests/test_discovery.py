@@ -207,8 +207,11 @@ def test_every_article_page_describes_the_article_and_its_claims_in_json_ld(base
             assert item["@id"] == page_address + "#" + urls.claim_anchor(claim.id)
             assert item["text"] == claim.statement
             assert item["appearance"]["@id"] == news["@id"]
-            assert item["author"]["name"] == claim.source.name
-            assert item["author"]["@type"] in ("Person", "Organization")
+            if claim.source.own_voice:  # the article itself, its publisher unknown: nobody to name
+                assert "author" not in item
+            else:
+                assert item["author"]["name"] == claim.source.name
+                assert item["author"]["@type"] in ("Person", "Organization")
             assert claim.quote in item["description"]
             assert [c["name"] for c in item["about"]] == [c.name for c in claim.companies]
             if claim.event_date:
@@ -217,7 +220,7 @@ def test_every_article_page_describes_the_article_and_its_claims_in_json_ld(base
 
 def test_json_ld_cannot_be_closed_by_text_in_it(site, tmp_path):
     breakout = "</script><script>alert(1)</script><!--"
-    site.edit_page("statement: Huawei negotiates with US carriers.", f"statement: '{breakout}'")
+    site.edit_page("statement: Huawei reportedly negotiates with US carriers.", f"statement: '{breakout}'")
     out = tmp_path / "out"
     build(site.root, out)
     html = (out / urls.article("talks")).read_text(encoding="utf-8")

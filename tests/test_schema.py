@@ -184,7 +184,7 @@ def test_choices_come_from_the_validators():
     assert definition(site, models.CompanyEntry)["properties"]["kind"]["enum"] == list(models.COMPANY_KINDS)
     assert definition(site, models.SourceEntry)["properties"]["kind"]["enum"] == list(models.SOURCE_KINDS)
     (named,) = [b for b in definition(page, models.SourceRef)["properties"]["kind"]["anyOf"] if "enum" in b]
-    assert named["enum"] == [*models.SOURCE_KINDS, models.ANONYMOUS]
+    assert named["enum"] == [*models.SOURCE_KINDS, models.ANONYMOUS, models.OWN_VOICE]
 
 
 def test_scalars_as_yaml_writes_them():
@@ -212,6 +212,7 @@ def test_scalars_as_yaml_writes_them():
 # calendar, which a pattern cannot.)
 TEXTS = {
     ("FrontMatter", "published"): "2019 2019-05 2019-05-01 2019-13 2019-00 2019-05-32 19 May 2019/05 2019-5 20190501",
+    ("ClaimEntry", "due"): "2019 2019-05 2019-05-01 2019-13 2019-00 2019-05-32 19 May 2019/05 2019-5 20190501",
     ("FrontMatter", "accessed"): "2024-05-01 2024-05-01T12:30:00Z 2024-05-01T12:30 2024-05-01T12:30:00.5+02:00 "
     "2024-05-01T12 2024-5-1 yesterday",
     ("FrontMatter", "url"): "https://example.com HTTP://Example.com/a?b#c https:// https:///x ftp://example.com "

@@ -929,7 +929,11 @@ def test_numbers_as_comment_ids(site):
         pytest.param("title: Huawei talks to AT&T", "title: 1984", "title", "1984", id="title"),
         pytest.param("date_note: Test capture dated by its test.", "date_note: 2017", "date_note", "2017", id="note"),
         pytest.param(
-            "statement: Huawei negotiates with US carriers.", "statement: 5", "claim.statement", "5", id="statement"
+            "statement: Huawei reportedly negotiates with US carriers.",
+            "statement: 5",
+            "claim.statement",
+            "5",
+            id="statement",
         ),
         pytest.param("member_since: May 04, 2015", "member_since: 2015", "comment.member_since", "2015", id="since"),
         pytest.param("  digest: Readers were split.", "  digest: 42", "digest", "42", id="digest"),

@@ -15,8 +15,10 @@ from pydantic import BaseModel
 
 from ..errors import BuildFailed, Problem
 from ..source.schema import (
+    ClaimAnswers,
     ClaimEntry,
     CommentEntry,
+    CommentsAnswers,
     CommentsEntry,
     CompanyEntry,
     FrontMatter,
@@ -120,7 +122,8 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "name": "A source name or alias from site.yaml, or a description of an unnamed source "
         '("People close to Huawei").',
         "kind": "Taken from site.yaml for a registered source (and must agree with it if given); "
-        "anonymous for an unnamed source.",
+        "anonymous for an unnamed source; own-voice for the article itself when its publisher is not known "
+        "(one per page, never with a publisher).",
         "note": 'How the article uses the source: "original report", "quoted by Caijing"...',
     },
     ClaimEntry: {
@@ -133,10 +136,26 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "event_date": "When the reported thing happens or happened: YYYY, YYYY-MM or YYYY-MM-DD. "
         "Claims with an event date appear on the timeline.",
         "event_note": "How the event date was established.",
+        "due": "When a forecast or promise says the thing will happen (a deadline, not an event): YYYY, YYYY-MM "
+        'or YYYY-MM-DD, such as 2019 for "within two years" in an article of December 2017. '
+        "Shown on the timeline as due, apart from events.",
+        "due_note": 'How the due date was worked out: "within two years" of the article\'s date...',
+        "answered": "Notes of `check` about this claim that do not apply, each with the reason: "
+        'hedge, figure or attribution, such as {hedge: "the status says it is reported"}.',
+    },
+    ClaimAnswers: {
+        "hedge": "Why the statement and status need not carry the hedge the quote has.",
+        "figure": "Why the statement may give a number the quote does not.",
+        "attribution": "Why this claim credits the quote to another source than other reports of the story do.",
     },
     CommentsEntry: {
         "digest": "What readers said overall, in a few sentences.",
         "items": "One per reader comment in the capture, in the capture's order.",
+        "answered": "Notes of `check` about the comments that do not apply, each with the reason: "
+        'digest, such as {digest: "every comment listed says so"}.',
+    },
+    CommentsAnswers: {
+        "digest": "Why the digest may speak of most or all readers without counting them.",
     },
     CommentEntry: {
         "id": "Unique within the page: the number the site shows, or c1, c2...",

@@ -1,7 +1,9 @@
 """What ingest found -> the text of a draft content page that passes `check` as written.
 
 Names the registries lack are never added to site.yaml: an unregistered source goes
-in as `kind: anonymous` with a note saying so, and the report lists it.
+in as `kind: anonymous` with a note saying so, and the report lists it. A claim the
+article makes in its own voice cites its publisher, or, when ingest cannot name one, the
+article itself as a `kind: own-voice` source.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:  # reading saved pages loads trafilatura: only ingest needs it
     from .declared import Provenance
 
 UNATTRIBUTED = "The article, unattributed"
+OWN_VOICE_NOTE = "The article's own statements: the capture does not show who published it."
 
 
 def draft_page(
@@ -42,7 +45,10 @@ def draft_page(
             continue
         source = claim.source.name if claim.source else (publisher or UNATTRIBUTED)
         if source not in names:
-            sources.append({"name": source, "kind": "anonymous"})
+            if source == UNATTRIBUTED:  # the article's own voice, its publisher not known
+                sources.append({"name": source, "kind": "own-voice", "note": OWN_VOICE_NOTE})
+            else:
+                sources.append({"name": source, "kind": "anonymous"})
             names.add(source)
         entry = {"id": claim.id, "statement": claim.quote, "quote": claim.quote, "source": source}
         if claim.companies:

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..dates import PartialDate, earliest, latest
+from ..source.schema import OWN_VOICE
 
 
 class Linked:
@@ -70,6 +71,11 @@ class Source(Linked):
     def registered(self) -> bool:
         return self.slug is not None
 
+    @property
+    def own_voice(self) -> bool:
+        """The article itself, speaking for a publisher the page does not know (`kind: own-voice`)."""
+        return self.kind == OWN_VOICE
+
 
 @dataclass(eq=False, repr=False)
 class SourceUse(Linked):
@@ -90,7 +96,11 @@ class Claim(Linked):
     status: str
     event_date: PartialDate | None
     event_note: str | None
+    due: PartialDate | None  # when a forecast or promise says it will happen: a deadline, not an event
+    due_note: str | None
     article: Article = field(repr=False)
+    # Notes of `check` the researcher answers (`answered`), by kind (hedge, figure, attribution): the reasons.
+    answered: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)
@@ -112,6 +122,7 @@ class Comment(Linked):
 class Comments(Linked):
     digest: str
     items: list[Comment]  # every comment, in the capture's order
+    answered: dict[str, str] = field(default_factory=dict)  # notes of `check` answered (digest): the reasons
 
     @property
     def threads(self) -> list[Comment]:
@@ -257,6 +268,7 @@ class Article(Linked):
     claims: list[Claim]
     capture: Capture
     comment_count: int | None = None  # None: the page has no comments section
+    digest: str | None = None  # the comments' digest, which `check` reads of every article without unpacking
     # Provenance (docs/content-format.md): the saved original in seeds/, when and where it was captured,
     # the byline, the language (None: the site's) and the SHA-256 the loader verified.
     original: str | None = None

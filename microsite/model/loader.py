@@ -24,7 +24,7 @@ from ..source.files import settled, signature, unchanged
 from ..source.layout import SiteFolder, markdown_files
 from ..source.provenance import mismatch
 from ..source.reader import RawPage, markdown_renderer, read_page, read_text, render_markdown
-from ..source.schema import ANONYMOUS, FrontMatter
+from ..source.schema import ANONYMOUS, OWN_VOICE, FrontMatter
 from ..source.validation import schema_problems
 from ..text import SLUG_PATTERN, NormalisedText, fold, normalise
 from . import (
@@ -497,6 +497,7 @@ def load_article(
     comments = _comments(page, fm.comments, normalised, capture, passages) if fm.comments else None
     passages.sort(key=lambda p: (p.start, -p.end))
     article.comment_count = len(comments.items) if comments else None
+    article.digest = comments.digest if comments else None
     article.whole = capture.whole = Whole.pack(render_markdown(md, raw.body), comments, passages)
     capture.loaded_text = None  # checked; its own page reads it again, so the model need not hold it
     return (None if page.problems else article), page.problems, fm.seed, fm.original
@@ -619,7 +620,10 @@ def _claims(
             status=entry.status,
             event_date=entry.event_date,
             event_note=entry.event_note,
+            due=entry.due,
+            due_note=entry.due_note,
             article=article,
+            answered=_answers(entry.answered),
         )
         _place(
             page,
@@ -704,8 +708,15 @@ def _companies(page: _Page, registry: Registry, names: list[str], loc: tuple) ->
 
 def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse]:
     uses: list[SourceUse] = []
+    own_voice: str | None = None  # the name of the page's own-voice source, once one is listed
     for index, ref in enumerate(fm.sources):
         loc = ("sources", index)
+        if ref.kind == OWN_VOICE:
+            _check_own_voice(page, registry, fm, ref.name, own_voice, loc)
+            own_voice = own_voice or ref.name
+            # Kept even when wrong: the claims that cite it are not a second mistake.
+            uses.append(SourceUse(Source(ref.name, None, OWN_VOICE), ref.note))
+            continue
         if ref.kind == ANONYMOUS:
             if registry.get(ref.name) is not None:
                 page.problem(
@@ -735,6 +746,33 @@ def _sources(page: _Page, registry: Registry, fm: FrontMatter) -> list[SourceUse
             continue
         uses.append(SourceUse(source, ref.note))
     return uses
+
+
+def _check_own_voice(
+    page: _Page, registry: Registry, fm: FrontMatter, name: str, first: str | None, loc: tuple
+) -> None:
+    """An own-voice source stands for the article itself when its publisher is not known: one per page at most,
+    none on a page with a publisher (whose voice the article's own is), and not a name in the registry."""
+    if fm.publisher:
+        page.problem(
+            (*loc, "kind"),
+            f"`{name}` is the article's own voice, but the page has a publisher",
+            f"attribute the article's own voice to its publisher, {fm.publisher}: "
+            "remove this source and give its claims `source: " + fm.publisher + "`",
+        )
+    elif first is not None:
+        page.problem(
+            (*loc, "kind"),
+            f"`{name}` is a second own-voice source: a page has one own voice",
+            f"attribute all the article's own statements to `{first}`, and remove this source",
+        )
+    elif registry.get(name) is not None:
+        page.problem(
+            (*loc, "kind"),
+            f"`{name}` is a registered source, not the article's own voice",
+            "remove `kind: own-voice`; if the page's publisher is not known, name the article itself instead, "
+            "such as `name: The article`",
+        )
 
 
 def _comments(page: _Page, entry, normalised, capture: Capture, passages: list[Passage]) -> Comments:
@@ -782,7 +820,12 @@ def _comments(page: _Page, entry, normalised, capture: Capture, passages: list[P
         )
         if item.quoting:
             _place(page, normalised, capture, passages, item.quoting, (*loc, "quoting"), None, "comment", label)
-    return Comments(entry.digest, list(comments.values()))
+    return Comments(entry.digest, list(comments.values()), _answers(entry.answered))
+
+
+def _answers(answered) -> dict[str, str]:
+    """The notes of `check` a claim or comments section answers (`answered`): kind -> the reason."""
+    return answered.model_dump(exclude_none=True) if answered else {}
 
 
 def _place(

@@ -41,7 +41,7 @@ def link(site: Site, memo: Memo | None = None) -> None:
             use.article = article
             if use.source.registered:
                 use.source.cited_in.append(article)
-            else:
+            elif not use.source.own_voice:  # the article itself is no source to list among the others
                 site.anonymous_sources.append(use)
         for claim in article.claims:
             for company in claim.companies:

@@ -92,7 +92,10 @@ def claim_similarity(a: Claim, b: Claim, words: dict | None = None) -> float:
 
 
 def source_key(source: Source) -> str:
-    """Registered sources by their entry; unnamed ones by their description."""
+    """Registered sources by their entry; unnamed ones by their description; an article's own voice (its
+    publisher unknown) by itself: two reports' own voices are two publishers, not one source."""
+    if source.own_voice:
+        return f"own-voice:{id(source)}"
     return source.slug if source.registered else "unnamed:" + fold(source.name)
 
 
@@ -317,9 +320,9 @@ def _peer_report(article: Article, peer: Article, group_of: dict, mentions: dict
 
 
 def cited_sources(article: Article) -> list[Source]:
-    """Whom the article cites, its own publisher aside: citing oneself adds nothing to compare."""
+    """Whom the article cites, its own publisher (or own voice) aside: citing oneself adds nothing to compare."""
     own = source_key(article.publisher) if article.publisher else None
-    return [use.source for use in article.sources if source_key(use.source) != own]
+    return [use.source for use in article.sources if source_key(use.source) != own and not use.source.own_voice]
 
 
 def _sources_only(article: Article, others: list[Article]) -> list[Source]:

@@ -1,4 +1,7 @@
-"""Articles by publication date and claims by event date, grouped by year and month.
+"""Articles by publication date, claims by event date and by due date, grouped by year and month.
+
+A due date (a forecast's or a promise's "by 2019") is a deadline, not an event: it has an entry
+of its own kind, "due", never one of kind "event".
 
 Honest about precision: an item known to the month sits in its month with no day;
 an item known to the year sits at the head of its year; undated articles are apart.
@@ -11,11 +14,13 @@ from dataclasses import dataclass, field
 from ..dates import PartialDate
 from . import Article, Claim, Company
 
+KINDS = ("published", "event", "due")  # in this order within a day, a month or a year
+
 
 @dataclass
 class Entry:
     date: PartialDate | None
-    kind: str  # "published" or "event"
+    kind: str  # one of KINDS
     article: Article
     claim: Claim | None = None
 
@@ -93,10 +98,13 @@ def build(articles: list[Article], company: Company | None = None) -> Timeline:
             entry = Entry(article.published, "published", article)
             (dated if article.published else undated).append(entry)
         for claim in article.claims:
-            if claim.event_date and (company is None or company in claim.companies):
-                dated.append(Entry(claim.event_date, "event", article, claim))
+            if company is None or company in claim.companies:
+                if claim.event_date:
+                    dated.append(Entry(claim.event_date, "event", article, claim))
+                if claim.due:
+                    dated.append(Entry(claim.due, "due", article, claim))
 
-    dated.sort(key=lambda e: (e.date.sort_key(), e.kind != "published", e.article.title.casefold()))
+    dated.sort(key=lambda e: (e.date.sort_key(), KINDS.index(e.kind), e.article.title.casefold()))
     years: list[Year] = []
     for entry in dated:
         if not years or years[-1].year != entry.date.year:

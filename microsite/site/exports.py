@@ -96,7 +96,8 @@ ARTICLE_FIELDS = (
         "sources",
         "list of {name, kind, note}",
         "Whom the article attributes information to: the name, its kind "
-        "(outlet, wire, analyst, ..., or anonymous) and how the article uses it (note, or null).",
+        "(outlet, wire, analyst, ..., anonymous, or own-voice for the article itself when its publisher is not "
+        "known) and how the article uses it (note, or null).",
         '[{"name": "Bloomberg", "kind": "outlet", "note": "original report"}]',
     ),
     Field(
@@ -146,7 +147,7 @@ CLAIM_FIELDS = (
         "source_kind",
         "text",
         "That source's kind: outlet, wire, research-firm, analyst, executive, company, "
-        "social, government or anonymous.",
+        "social, government, anonymous, or own-voice: the article's own statement, its publisher not known.",
         "outlet",
     ),
     Field(
@@ -187,6 +188,20 @@ CLAIM_FIELDS = (
         "text",
         "How the event date was established; empty (null) when not given.",
         "The talks are described as under way when Bloomberg reported them, …",
+    ),
+    Field(
+        "due",
+        "text",
+        "When a forecast or promise says the thing will happen, at its precision: a deadline, not an event; "
+        "empty (null in JSON) when the claim gives none.",
+        "2019",
+    ),
+    Field("due_precision", "text", "The precision of due: year, month or day; empty (null) without one.", "year"),
+    Field(
+        "due_note",
+        "text",
+        "How the due date was worked out; empty (null) when not given.",
+        "“Within two years” of the article of December 2017.",
     ),
     Field(
         "claim_path",
@@ -301,6 +316,8 @@ def _claim_rows(site: Site, article: Article) -> str:
 def timeline_json(site: Site, shares: Shares) -> Iterator[str]:
     """TimelineJS3's JSON format: one event per dated publication and one per dated claim event.
 
+    A claim's due date is no event (a deadline said in advance, not a thing that happened), so it is left out.
+
     TimelineJS renders headlines and texts as HTML, so every text from the content is escaped."""
     title = {"text": {"headline": html.escape(site.settings.title), "text": html.escape(site.settings.description)}}
     head = json.dumps({"title": title}, ensure_ascii=False)[:-1]  # the object, left open for its events
@@ -379,6 +396,9 @@ def claim_record(site: Site, claim: Claim) -> dict:
         "event_date": _iso(claim.event_date),
         "event_precision": claim.event_date.precision if claim.event_date else None,
         "event_note": claim.event_note,
+        "due": _iso(claim.due),
+        "due_precision": claim.due.precision if claim.due else None,
+        "due_note": claim.due_note,
         "claim_path": claim_path,
         "claim_url": urls.absolute(claim_path, base),
         "quote_path": quote_path,

@@ -56,14 +56,17 @@ def article(site: Site, article: Article) -> dict:
 
 
 def _claim(claim: Claim, base: str, news_id: str) -> dict:
+    # A claim in the article's own voice, its publisher unknown, has no person or organisation to name.
+    own = claim.source.own_voice
     item = {
         "@type": "Claim",
         "@id": f"{base}#{urls.claim_anchor(claim.id)}",
         "text": claim.statement,
         "appearance": {"@id": news_id, "@type": "NewsArticle"},
-        "author": _source(claim.source),
+        **({} if own else {"author": _source(claim.source)}),
         "about": [_company(company) for company in claim.companies],
-        "description": f"Quoted in the article: “{claim.quote}” (status: {claim.status})",
+        "description": f"{'Stated in the article' if own else 'Quoted in the article'}: “{claim.quote}” "
+        f"(status: {claim.status})",
     }
     if claim.event_date:
         item["temporalCoverage"] = claim.event_date.iso()

@@ -25,6 +25,7 @@ STANCES = ("agrees", "disagrees", "sceptical", "mixed", "neutral", "informative"
 COMPANY_KINDS = ("maker", "carrier", "retailer", "supplier", "platform", "investor", "other")
 SOURCE_KINDS = ("outlet", "wire", "research-firm", "analyst", "executive", "company", "social", "government")
 ANONYMOUS = "anonymous"
+OWN_VOICE = "own-voice"  # the article itself, speaking for a publisher the page does not know
 
 
 def _number_to_text(value: object) -> object:
@@ -225,8 +226,20 @@ class SiteFile(Strict):
 
 class SourceRef(Strict):
     name: Text
-    kind: Literal[(*SOURCE_KINDS, ANONYMOUS)] | None = None
+    kind: Literal[(*SOURCE_KINDS, ANONYMOUS, OWN_VOICE)] | None = None
     note: OptionalText = None
+
+
+# `answered`: notes of `check` (microsite/model/care.py) the researcher has weighed and answers, by kind,
+# each with the reason. A key given must hold one: `hedge:` alone or "" is refused, not taken as no answer.
+class ClaimAnswers(Strict):
+    hedge: Text = None  # the quote hedges, the statement and status do not
+    figure: Text = None  # the statement gives a figure the quote does not
+    attribution: Text = None  # another report of the story credits the same quote to another source
+
+
+class CommentsAnswers(Strict):
+    digest: Text = None  # the digest speaks of most or all readers without counting them
 
 
 class ClaimEntry(Strict):
@@ -238,6 +251,9 @@ class ClaimEntry(Strict):
     status: Literal[CLAIM_STATUSES]
     event_date: DateField = None
     event_note: OptionalText = None
+    due: DateField = None  # when a forecast or promise says it will happen: a deadline, not an event
+    due_note: OptionalText = None
+    answered: ClaimAnswers | None = None
 
 
 class CommentEntry(Strict):
@@ -256,6 +272,7 @@ class CommentEntry(Strict):
 class CommentsEntry(Strict):
     digest: Text
     items: list[CommentEntry] = []
+    answered: CommentsAnswers | None = None
 
 
 class FrontMatter(Strict):

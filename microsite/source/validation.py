@@ -18,6 +18,8 @@ _MODELS: dict[str, dict[str, type[BaseModel]]] = {
         "claims": schema.ClaimEntry,
         "comments": schema.CommentsEntry,
         "items": schema.CommentEntry,
+        "claims.answered": schema.ClaimAnswers,  # `answered` by the key that holds it
+        "comments.answered": schema.CommentsAnswers,
     },
     "site": {
         "": schema.SiteFile,
@@ -27,6 +29,7 @@ _MODELS: dict[str, dict[str, type[BaseModel]]] = {
     },
 }
 _DOCS = "see docs/content-format.md"
+_ANSWERS = (schema.ClaimAnswers, schema.CommentsAnswers)
 
 
 def schema_problems(err: ValidationError, file: Path, text: str, first_line: int, kind: str) -> list[Problem]:
@@ -54,11 +57,13 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
     if kind_of_error == "extra_forbidden":
         _parent, model = _model_at(kind, loc)
         close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
-        hint = (
-            f"did you mean `{close[0]}`?"
-            if close
-            else f"remove it; the keys allowed here are: {', '.join(model.model_fields)}"
-        )
+        allowed = ", ".join(model.model_fields)
+        if model in _ANSWERS:  # few keys, each a note's kind: always named
+            hint = (f"did you mean `{close[0]}`? " if close else "") + (
+                f"`answered` here takes {allowed}: a note's kind, with the reason the note does not apply"
+            )
+        else:
+            hint = f"did you mean `{close[0]}`?" if close else f"remove it; the keys allowed here are: {allowed}"
         return f"unknown key `{key}`", hint
     if kind_of_error == "literal_error":
         return f"`{value}` is not allowed here", f"use one of: {error['ctx']['expected'].replace(chr(39), '')}"
@@ -95,8 +100,10 @@ def _explain(error: dict, kind: str) -> tuple[str, str]:
 
 def _model_at(kind: str, loc: tuple) -> tuple[str, type[BaseModel]]:
     """The list or mapping key that holds the place `loc` names, and the schema of its entries."""
-    parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
-    return parent, _MODELS[kind].get(parent, _MODELS[kind][""])
+    keys = [p for p in loc[:-1] if isinstance(p, str)]
+    parent = keys[-1] if keys else ""
+    models = _MODELS[kind]
+    return parent, models.get(".".join(keys[-2:]), models.get(parent, models[""]))
 
 
 def _describe(value: object) -> str:

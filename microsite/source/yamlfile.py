@@ -233,24 +233,37 @@ def line_of(text: str, loc: tuple, first_line: int = 1) -> int | None:
 
     Only called when reporting a problem, so the extra parse costs nothing on a good build.
     """
-    try:
-        node = yaml.compose(text, Loader=StrictLoader)
-    except yaml.YAMLError:
-        return None
-    if node is None:  # empty front matter: point at its first line
-        return first_line
-    line = node.start_mark.line
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    child, line = value_node, key_node.start_mark.line
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-            line = child.start_mark.line
-        if child is None:
-            break
-        node = child
-    return line + first_line
+    return Lines(text, first_line).of(loc)
+
+
+class Lines:
+    """`line_of` for many places in one text, which is parsed once (as for `check`'s notes on a page)."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        self.first_line = first_line
+        try:
+            self.root, self.parsed = yaml.compose(text, Loader=StrictLoader), True
+        except yaml.YAMLError:
+            self.root, self.parsed = None, False
+
+    def of(self, loc: tuple) -> int | None:
+        if not self.parsed:
+            return None
+        node = self.root
+        if node is None:  # empty front matter: point at its first line
+            return self.first_line
+        line = node.start_mark.line
+        for part in loc:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == str(part):
+                        child, line = value_node, key_node.start_mark.line
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                child = node.value[part]
+                line = child.start_mark.line
+            if child is None:
+                break
+            node = child
+        return line + self.first_line
