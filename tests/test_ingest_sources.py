@@ -70,9 +70,13 @@ def test_a_report_on_a_place_is_not_a_report_from_it(config):
 
 
 def test_a_company_speaking_for_itself_is_its_statement(config):
+    # Sprint's statements have no registry entry: the source is drafted unregistered, named as a statement.
+    found = _sources(config, "Sprint said the phone goes on sale on May 17.")
+    assert list(found) == ["Sprint (company statement)"]
+    assert not found["Sprint (company statement)"].registered
     found = _sources(config, "T-Mobile said the phone goes on sale on May 17.")
     assert list(found) == ["T-Mobile (company statement)"]
-    assert not found["T-Mobile (company statement)"].registered
+    assert found["T-Mobile (company statement)"].registered  # registered since: the entry is used
 
 
 def test_companies_written_in_capitals_or_another_case_are_found(config):
