@@ -71,6 +71,10 @@ def test_the_shipped_matches_are_the_sensible_ones(project_site):
     assert "status" in next(g.aspects for g in story.groups if {c.id for c in g.claims} >= {macrumors.id})
     # Both name a Mate 10 launch, but one is through Amazon and the other through carriers.
     assert not any(("Android Headlines", "mate-10-via-amazon") in g for g in groups)
+    # The Mate 9 sold through Amazon is in no other report: the page says so (unique_to_report), so the
+    # claim is never compared with PhoneArena's Mate 10 Pro talks, whose words it shares.
+    assert claims[("Android Headlines", "mate-9-via-amazon")].unique_to_report
+    assert not any(("Android Headlines", "mate-9-via-amazon") in g for g in groups)
 
 
 def test_the_shipped_content_needs_no_suggestion(project_site):
@@ -209,6 +213,17 @@ def test_a_report_adds_its_own_claims_and_states_a_shared_one_differently(site):
     assert by_article[id(talks)].adds == []
     (group,) = story.groups
     assert group.cells == [talks.claims[0], echo.claims[0]] and group.aspects == ["status"]
+
+
+def test_a_claim_unique_to_its_report_is_never_paired(site):
+    two_reports(site)
+    site.edit_page("    status: rumour", "    status: rumour\n    unique_to_report: true", name="echo.md")
+    loaded = load_site(site.root)
+    (story,) = loaded.stories
+    assert all(len(group.cells) == 1 or None in group.cells for group in story.groups)
+    echo = next(a for a in loaded.articles if a.slug == "echo")
+    (peer,) = next(a for a in loaded.articles if a.slug == "talks").story_peers
+    assert peer.differs == [] and {c.id for c in peer.adds} == {c.id for c in echo.claims}
 
 
 def test_the_article_page_shows_both_wordings_side_by_side(site):

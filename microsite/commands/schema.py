@@ -139,6 +139,10 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "due": "When a forecast or promise says the thing will happen (a deadline, not an event): YYYY, YYYY-MM "
         'or YYYY-MM-DD, such as 2019 for "within two years" in an article of December 2017. '
         "Shown on the timeline as due, apart from events.",
+        "unique_to_report": (
+            "true when no other report of the article's story makes this claim (you checked): the story page "
+            "never pairs it with another report's claim"
+        ),
         "due_note": 'How the due date was worked out: "within two years" of the article\'s date...',
         "answered": "Notes of `check` about this claim that do not apply, each with the reason: "
         'hedge, figure or attribution, such as {hedge: "the status says it is reported"}.',

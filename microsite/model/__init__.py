@@ -99,6 +99,7 @@ class Claim(Linked):
     due: PartialDate | None  # when a forecast or promise says it will happen: a deadline, not an event
     due_note: str | None
     article: Article = field(repr=False)
+    unique_to_report: bool = False  # no other report of its story makes it (the researcher says): never paired
     # Notes of `check` the researcher answers (`answered`), by kind (hedge, figure, attribution): the reasons.
     answered: dict[str, str] = field(default_factory=dict)
 

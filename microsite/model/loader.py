@@ -623,6 +623,7 @@ def _claims(
             due=entry.due,
             due_note=entry.due_note,
             article=article,
+            unique_to_report=entry.unique_to_report,
             answered=_answers(entry.answered),
         )
         _place(

@@ -282,6 +282,8 @@ def _match_claims(articles: list[Article], words: dict) -> list[list[Claim]]:
     for first, second in combinations(articles, 2):
         for a in first.claims:
             for b in second.claims:
+                if a.unique_to_report or b.unique_to_report:
+                    continue  # the researcher says no other report makes it
                 score = claim_similarity(a, b, words)
                 if score >= MATCH_THRESHOLD:
                     pairs.append((-score, order[id(a)], order[id(b)], a, b))

@@ -253,6 +253,8 @@ class ClaimEntry(Strict):
     event_note: OptionalText = None
     due: DateField = None  # when a forecast or promise says it will happen: a deadline, not an event
     due_note: OptionalText = None
+    # The researcher checked that no other report of the article's story makes this claim: never paired.
+    unique_to_report: Flag = False
     answered: ClaimAnswers | None = None
 
 
