@@ -49,7 +49,9 @@ def test_every_capture_has_a_page_and_every_page_has_real_content():
     seeds = {p.name for p in (PROJECT / "seeds").iterdir()}
     assert {fm["seed"] for fm in PAGES.values()} == seeds
     for slug, fm in PAGES.items():
-        assert 4 <= len(fm["claims"]) <= 12, slug
+        # Every claim the article makes, split where a fact and an inference share a sentence: more than a
+        # headline's worth, fewer than a sentence-by-sentence copy of a news article this long.
+        assert 4 <= len(fm["claims"]) <= 20, slug
         assert fm["date_note"].strip(), slug
 
 
