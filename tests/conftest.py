@@ -360,6 +360,7 @@ PAGE_KINDS = {
     "article": "articles/huawei-xiaomi-att-verizon-macrumors.html",
     "capture": "captures/huawei-xiaomi-att-verizon-macrumors.html",
     "timeline": "timeline.html",
+    "forecasts": "forecasts.html",
     "company-index": "companies/index.html",
     "company": "companies/huawei.html",
     "source-index": "sources/index.html",

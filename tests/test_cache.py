@@ -251,8 +251,9 @@ def test_after_edits_only_their_own_pages_show_a_fresh_build_reads_those_article
 
     steps = {
         "a body": (lambda: edit(story, "which is why that claim", "which is why this claim"), 3),
-        "a comment": (lambda: edit(story, "votes: 10\n      stance: sceptical", "votes: 10\n      stance: neutral"), 3),
-        "a capture": (lambda: edit(seeds / "001_ec377d852a875d58.txt", "Xiaomi", "Xiaomi "), 4),
+        # A comment's or a capture's edit changes data/corpus.sqlite and data/annotations.jsonld too.
+        "a comment": (lambda: edit(story, "votes: 10\n      stance: sceptical", "votes: 10\n      stance: neutral"), 5),
+        "a capture": (lambda: edit(seeds / "001_ec377d852a875d58.txt", "Xiaomi", "Xiaomi "), 6),
         "two bodies": (
             lambda: [
                 edit(story, "which is why this claim", "which is why that claim"),

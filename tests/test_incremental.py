@@ -139,6 +139,7 @@ def test_an_edited_article_renders_its_pages_and_the_pages_that_list_it(two_stor
             "captures/talks.html",
             "index.html",
             "timeline.html",
+            "forecasts.html",  # lists every article's forecasts
             "companies/index.html",
             "companies/huawei.html",
             "companies/at-t.html",
@@ -154,6 +155,8 @@ def test_an_edited_article_renders_its_pages_and_the_pages_that_list_it(two_stor
             "data/timeline.json",
             "data/citations.json",
             "data/citations.bib",
+            "data/corpus.sqlite",
+            "data/annotations.jsonld",
         ]
     )
     assert "articles/other.html" not in result.written and "companies/xiaomi.html" not in result.written

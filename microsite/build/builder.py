@@ -27,8 +27,8 @@ from pathlib import Path
 from .. import progress
 from ..model import Site, relations
 from ..model.loader import SHARE_PAGES, SiteLoader
-from ..site import render, search, urls
-from ..site.pages import feed_entries, feed_page, own_pages, site_pages
+from ..site import corpus, render, search, urls
+from ..site.pages import Page, feed_entries, feed_page, own_pages, site_pages
 from ..source.files import signature, unchanged
 from ..source.layout import SiteFolder
 from . import plan as planning
@@ -184,12 +184,21 @@ class Builder:
         site, edited = loaded
         if any(article.outline != index.outline[article.slug] for article in edited):
             return None  # what lists show of it changed
+        # The files that read every article whole (its capture's text, its comments), when the edits change
+        # them: made from the edited articles' shares and the others' kept ones (site/corpus.py).
+        remade = corpus.remade_in_part(site, edited, self.shares, list(index.file_of))
+        if remade is None:
+            return None
         by_slug = relations.link_part(site, edited, index.related_to)
         pages = [page for article in edited for page in own_pages(site, article)]
         if feed:
             pages.append(feed_page([by_slug[slug] for slug in feed]))
+        remade_pages = [Page(path, None, context, lists=(), make=make) for path, make, context in remade]
+        pages += remade_pages
         digests = planning.Digests(site, self.templates, every_outline=index.every)
         plan = planning.plan(pages, digests, planning.capture_copies(edited), self._built)
+        # Changed by these edits (their shares did), whatever digest the last build recorded: made again.
+        plan.to_render += [page for page in remade_pages if all(page is not other for other in plan.to_render)]
         built = self._built
         self._forget_state()
         result = self._write_in_place(site, plan, built, {**built.plan, **plan.digests}, workers, removing=False)

@@ -451,24 +451,80 @@ class Shares:
         self.made: dict[tuple[str, str], tuple[bytes, str]] = {}  # (file, slug) -> (version, share); no store
         self.store, self._config = store, config_digest
 
-    def stream(self, name: str, site: Site, make: Callable[[Site, Article], str]) -> Iterator[str]:
+    def stream(
+        self,
+        name: str,
+        site: Site,
+        make: Callable[[Site, Article], str],
+        version: Callable[[Article], bytes] | None = None,
+    ) -> Iterator[str]:
         """The file's shares, newest first, each made again only if its article changed; none for an article
-        that has none (no claims)."""
+        that has none (no claims). `version`: what a share reads of its article, by default its outline."""
         for start in range(0, len(site.articles), _SHARES_AT_ONCE):
             some = site.articles[start : start + _SHARES_AT_ONCE]
             known = self.made if self.store is None else self._read(name, [article.slug for article in some])
             made = {}
             for article in some:
-                version = article.outline + site.digest  # a share reads only the article's outline
+                # A share reads only the article's outline, unless told otherwise.
+                version_of = (version(article) if version else article.outline) + site.digest
                 found = known.get((name, article.slug))
-                if found is None or found[0] != version:
-                    found = made[(name, article.slug)] = (version, make(site, article))
+                if found is None or found[0] != version_of:
+                    found = made[(name, article.slug)] = (version_of, make(site, article))
                 if found[1]:
                     yield found[1]
             if self.store is None:
                 self.made.update(made)
             elif made and self._config() is not None:
                 self.store.write_shares(self._config(), made)
+
+    def unchanged(self, name: str, site: Site, articles: list[Article], make: Callable[[Site, Article], str]) -> bool:
+        """Whether these articles' shares of the file `name`, made again, equal those kept (False when one is
+        not kept): an edit that changes none of them leaves the file as it is."""
+        known = self.made if self.store is None else self._read(name, [article.slug for article in articles])
+        for article in articles:
+            found = known.get((name, article.slug))
+            if found is None or found[1] != make(site, article):
+                return False
+        return True
+
+    def of_part(
+        self,
+        name: str,
+        site: Site,
+        edited: list[Article],
+        make: Callable[[Site, Article], str],
+        slugs: list[str],
+        version: Callable[[Article], bytes] | None = None,
+    ) -> tuple[list[str] | None, bool]:
+        """Every article's share of the file `name`, in the order of `slugs`: the `edited` articles' made again
+        (and kept), the others' as kept; and whether an edited one changed. (None, False) when one is not kept."""
+        fresh = {
+            (name, article.slug): (
+                (version(article) if version else article.outline) + site.digest,
+                make(site, article),
+            )
+            for article in edited
+        }
+        known: dict = {}
+        for start in range(0, len(slugs), _SHARES_AT_ONCE):
+            some = slugs[start : start + _SHARES_AT_ONCE]
+            known.update(
+                {key: self.made[key] for key in ((name, slug) for slug in some) if key in self.made}
+                if self.store is None
+                else self._read(name, some)
+            )
+        changed = any(known.get(key, (None, None))[1] != share for key, (_version, share) in fresh.items())
+        texts = []
+        for slug in slugs:
+            found = fresh.get((name, slug)) or known.get((name, slug))
+            if found is None:
+                return None, False
+            texts.append(found[1])
+        if self.store is None:
+            self.made.update(fresh)
+        elif self._config() is not None:
+            self.store.write_shares(self._config(), fresh)
+        return texts, changed
 
     def keep_only(self, slugs: set[str]) -> None:
         """Drop the shares of articles that are gone."""

@@ -123,9 +123,12 @@ def _swap_in(fresh: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_utf8(file: str | Path, text: str | Iterable[str]) -> None:
+def _write_utf8(file: str | Path, text: str | bytes | Iterable[str]) -> None:
+    """Text as UTF-8, or the bytes of a binary data file (an SQLite database) as they are."""
     with open(file, "wb") as out:
-        if isinstance(text, str):
+        if isinstance(text, bytes):
+            out.write(text)
+        elif isinstance(text, str):
             out.write(text.encode("utf-8"))
         else:
             for piece in text:
@@ -141,8 +144,9 @@ class Output:
         self.fresh = fresh
         self._folders: set[str] = set()  # made already in a fresh folder
 
-    def write_text(self, path: str, text: str | Iterable[str]) -> None:
-        """Write a page, given whole or as pieces (a big data file: never joined, so never held twice)."""
+    def write_text(self, path: str, text: str | bytes | Iterable[str]) -> None:
+        """Write a page, given whole or as pieces (a big data file: never joined, so never held twice), or
+        the bytes of a binary data file."""
         if self.fresh:
             self._make_folder(path)
             _write_utf8(os.path.join(self.root, path), text)

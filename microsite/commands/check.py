@@ -102,6 +102,9 @@ def _query(query, lines: _Lines) -> str:
         said = ", ".join(f'"{hedge}"' for hedge in query.hedges)
         message = f"the quote hedges ({said}) but the statement does not, and the status is {claim.status}"
         hint = "carry the hedge into the statement or the status (rumour, forecast)"
+    elif query.kind == "outcome":
+        message = f"the forecast was due {claim.due.human()} and has no outcome"
+        hint = "give it an outcome (came-true, partly, did-not, unclear)"
     elif query.kind == "figure":
         said = " and ".join(f'"{figure}"' for figure in query.figures)
         message = f"the statement gives {said}, which the quote does not"

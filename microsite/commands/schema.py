@@ -144,13 +144,20 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
             "never pairs it with another report's claim"
         ),
         "due_note": 'How the due date was worked out: "within two years" of the article\'s date...',
+        "outcome": "What became of a forecast (only on a claim with status forecast or a due): came-true, partly, "
+        "did-not, open (not yet due) or unclear (no evidence either way). `check` notes a forecast past its due "
+        "date without one.",
+        "outcome_note": "Why that outcome: what the evidence says, or why there is none.",
+        "resolved_by": "The evidence for the outcome: a claim of another article of the site, written "
+        "article-slug#claim-id, or an http(s) URL.",
         "answered": "Notes of `check` about this claim that do not apply, each with the reason: "
-        'hedge, figure or attribution, such as {hedge: "the status says it is reported"}.',
+        'hedge, figure, attribution or outcome, such as {hedge: "the status says it is reported"}.',
     },
     ClaimAnswers: {
         "hedge": "Why the statement and status need not carry the hedge the quote has.",
         "figure": "Why the statement may give a number the quote does not.",
         "attribution": "Why this claim credits the quote to another source than other reports of the story do.",
+        "outcome": "Why a forecast past its due date has no outcome.",
     },
     CommentsEntry: {
         "digest": "What readers said overall, in a few sentences.",

@@ -100,8 +100,27 @@ class Claim(Linked):
     due_note: str | None
     article: Article = field(repr=False)
     unique_to_report: bool = False  # no other report of its story makes it (the researcher says): never paired
+    # What became of a forecast (came-true, partly, did-not, open, unclear; None: not said), why, and the
+    # evidence: `article-slug#claim-id` of this site (the loader checked it names a claim) or an http(s) URL.
+    outcome: str | None = None
+    outcome_note: str | None = None
+    resolved_by: str | None = None
     # Notes of `check` the researcher answers (`answered`), by kind (hedge, figure, attribution): the reasons.
     answered: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def forecast(self) -> bool:
+        """Whether it says what will happen: status forecast, or a due date (a promise's deadline)."""
+        return self.status == "forecast" or self.due is not None
+
+    @property
+    def resolved(self) -> bool:
+        """A forecast whose outcome is known: came true, partly, or did not."""
+        return self.outcome in ("came-true", "partly", "did-not")
+
+    @property
+    def resolved_by_url(self) -> bool:
+        return bool(self.resolved_by) and self.resolved_by.startswith(("http://", "https://"))
 
 
 @dataclass(eq=False, repr=False)

@@ -2,13 +2,14 @@
 
 `check` prints these as notes, never errors (microsite/commands/check.py formats them). Each function
 here looks for one thing and returns what it found; a note the page answers (`answered: {kind: why}`
-on the claim, or on the `comments` mapping for the digest) is left out. Four notes:
+on the claim, or on the `comments` mapping for the digest) is left out. Five notes:
 
 - `hedge`: the quote hedges ("reportedly", "may"...) while the statement does not and the status
   (`reported` or `confirmed`) does not either;
 - `figure`: the statement gives a number the quote does not;
 - `attribution`: reports of one story quote the same passage but credit it to different sources;
-- `digest`: the comments' digest speaks of "most" or "all" readers instead of counting them.
+- `digest`: the comments' digest speaks of "most" or "all" readers instead of counting them;
+- `outcome`: a forecast (status forecast or a `due`) whose due date has passed has no `outcome`.
 
 They are crude on purpose, word lists and digit runs, and cheap: one pass over the claims, a look at each
 digest (the comments unpacked only for one that needs counting), and quotes compared pairwise only
@@ -17,6 +18,8 @@ within a story.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import difflib
 import re
 from collections import Counter
@@ -336,10 +339,55 @@ def overstated_digests(site: Site) -> list[OverstatedDigest]:
     return found
 
 
+# ---- outcome ----------------------------------------------------------------------------------
+
+
+def today() -> datetime.date:
+    """The day `check` runs (tests put another in its place)."""
+    return datetime.date.today()
+
+
+def period_end(date: PartialDate) -> datetime.date:
+    """The last day of a date's period: 31 Dec for a year, a month's last day, or the day itself."""
+    if date.day:
+        return datetime.date(date.year, date.month, date.day)
+    if date.month:
+        return datetime.date(date.year, date.month, calendar.monthrange(date.year, date.month)[1])
+    return datetime.date(date.year, 12, 31)
+
+
+@dataclass(eq=False)
+class MissingOutcome:
+    """A forecast whose due date has passed (the whole of its period) with no outcome given."""
+
+    claim: Claim
+
+    kind = "outcome"
+
+
+def missing_outcomes(site: Site) -> list[MissingOutcome]:
+    now = today()
+    return [
+        MissingOutcome(claim)
+        for claim in site.claims
+        if claim.forecast
+        and claim.due is not None
+        and not claim.outcome
+        and "outcome" not in claim.answered
+        and period_end(claim.due) < now
+    ]
+
+
 def queries(site: Site) -> list:
     """Every note, page by page in file order, each page's in the order of its front matter."""
-    found = [*lost_hedges(site), *missing_figures(site), *split_credits(site), *overstated_digests(site)]
-    order = {"hedge": 0, "figure": 1, "attribution": 2, "digest": 3}
+    found = [
+        *lost_hedges(site),
+        *missing_figures(site),
+        *split_credits(site),
+        *overstated_digests(site),
+        *missing_outcomes(site),
+    ]
+    order = {"hedge": 0, "figure": 1, "attribution": 2, "digest": 3, "outcome": 4}
 
     def place(query) -> tuple:
         claim = getattr(query, "claim", None)

@@ -7,6 +7,7 @@ comments are found verbatim in their capture, ids and slugs are unique.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,6 +140,7 @@ class SiteLoader:
         self._pages = self._load_pages(files, config, run or _in_this_process)
         self.save()  # now, so that the records are not held through the rest of the build
         articles = self._unique(files, problems)
+        _check_resolutions(articles, {file.stem for file in files}, problems)
         if not files:
             problems.append(
                 Problem(self.folder.content, "has no pages", hint="add a content page: see docs/content-format.md")
@@ -624,6 +626,9 @@ def _claims(
             due_note=entry.due_note,
             article=article,
             unique_to_report=entry.unique_to_report,
+            outcome=entry.outcome,
+            outcome_note=entry.outcome_note,
+            resolved_by=entry.resolved_by,
             answered=_answers(entry.answered),
         )
         _place(
@@ -637,7 +642,71 @@ def _claims(
             "claim",
             entry.statement,
         )
+        _check_outcome(page, entry, article.slug, loc)
         article.claims.append(claim)
+
+
+def _check_outcome(page: _Page, entry, slug: str, loc: tuple) -> None:
+    """An outcome only on a forecast (status forecast or a due); `resolved_by` a URL or another claim's
+    `article-slug#claim-id`, never the claim's own. Whether that claim exists is checked with every page
+    loaded (_check_resolutions)."""
+    if entry.outcome and entry.status != "forecast" and entry.due is None:
+        page.problem(
+            (*loc, "outcome"),
+            f"`outcome: {entry.outcome}` is given to a claim that is no forecast (its status is {entry.status})",
+            "an outcome says what became of a forecast: give the claim `status: forecast` or a `due` date, "
+            "or leave `outcome` out",
+        )
+    ref = entry.resolved_by
+    if not ref or ref.startswith(("http://", "https://")):
+        return
+    target, hash_mark, claim_id = ref.partition("#")
+    if not (hash_mark and SLUG_PATTERN.match(target) and claim_id):
+        page.problem(
+            (*loc, "resolved_by"),
+            f"`{ref}` is neither a claim of this site nor a web address",
+            "write `article-slug#claim-id` (the page's file name without .md, then the claim's id), or an http(s) URL",
+        )
+    elif target == slug and claim_id == entry.id:
+        page.problem(
+            (*loc, "resolved_by"),
+            "`resolved_by` names the claim itself",
+            "name the claim of another article that reports what happened, or an http(s) URL",
+        )
+
+
+def _check_resolutions(articles: list[Article], slugs: set[str], problems: list[Problem]) -> None:
+    """Each `resolved_by: article-slug#claim-id` names a page of the site and a claim of it (a page that has
+    problems of its own, `slugs` but no article, is not checked into)."""
+    by_slug = {article.slug: article for article in articles}
+    for article in articles:
+        for index, claim in enumerate(article.claims):
+            ref = claim.resolved_by
+            if not ref or ref.startswith(("http://", "https://")) or "#" not in ref:
+                continue
+            slug, _, claim_id = ref.partition("#")
+            target = by_slug.get(slug)
+            if target is None and slug in slugs:
+                continue  # its own problems are reported
+            if target is None:
+                message = f"`resolved_by` names the page `{slug}`, which the site does not have"
+                close = difflib.get_close_matches(slug, sorted(slugs), n=1)
+                hint = f"did you mean `{close[0]}#{claim_id}`?" if close else "give the file name of a page in content/"
+                hint += " (the page's file name without .md, then # and the claim's id)"
+            elif not any(c.id == claim_id for c in target.claims):
+                message = f"`resolved_by` names the claim `{claim_id}`, which the page `{slug}` does not have"
+                ids = [c.id for c in target.claims]
+                close = difflib.get_close_matches(claim_id, ids, n=1)
+                hint = (
+                    f"did you mean `{slug}#{close[0]}`?"
+                    if close
+                    else "its claims are: " + (", ".join(f"`{i}`" for i in ids) or "none")
+                )
+            else:
+                continue
+            loc = ("claims", index, "resolved_by")
+            line = _line_in_page(article.file, loc)
+            problems.append(Problem(article.file, message, line=line, field=field_path(loc), hint=hint))
 
 
 def _claim_source(page: _Page, voices: dict[str, Source], name: str, loc: tuple) -> Source:

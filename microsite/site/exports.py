@@ -204,6 +204,26 @@ CLAIM_FIELDS = (
         "“Within two years” of the article of December 2017.",
     ),
     Field(
+        "outcome",
+        "text",
+        "What became of a forecast: came-true, partly, did-not, open (not yet due) or unclear; "
+        "empty (null) when not given.",
+        "unclear",
+    ),
+    Field(
+        "outcome_note",
+        "text",
+        "Why that outcome; empty (null) when not given.",
+        "No capture on this site reports what happened.",
+    ),
+    Field(
+        "resolved_by",
+        "text",
+        "The evidence for the outcome: a claim of this site as article-slug#claim-id, or a web address; "
+        "empty (null) when not given.",
+        "huawei-global-smartphone-comeback#shipment-target-raised",
+    ),
+    Field(
         "claim_path",
         "text",
         "The claim on its article's page, relative to the site's root.",
@@ -399,6 +419,9 @@ def claim_record(site: Site, claim: Claim) -> dict:
         "due": _iso(claim.due),
         "due_precision": claim.due.precision if claim.due else None,
         "due_note": claim.due_note,
+        "outcome": claim.outcome,
+        "outcome_note": claim.outcome_note,
+        "resolved_by": claim.resolved_by,
         "claim_path": claim_path,
         "claim_url": urls.absolute(claim_path, base),
         "quote_path": quote_path,

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..model import Article, Company, Site, Source, timeline
-from . import citations, exports, paging, urls
+from ..model import Article, Company, Site, Source, forecasts, timeline
+from . import citations, corpus, exports, paging, urls
 
 
 @dataclass(slots=True)  # a big site lists tens of thousands
@@ -56,6 +56,7 @@ def site_pages(site: Site) -> list[Page]:
     pages = [
         Page(urls.HOME, "index.html", {"latest": site.articles[:HOME_LATEST]}, lists=None),
         *timeline_pages(site),
+        Page(urls.FORECASTS, "forecasts.html", partial(forecasts_context, site), lists=None),
         Page(urls.COMPANIES, "companies.html", lists=None),
         Page(urls.SOURCES, "sources.html", lists=None),
         Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, in_sitemap=False),
@@ -127,6 +128,19 @@ def timeline_pages(site: Site) -> list[Page]:
     for part in parts:
         found.append(Page(split.paths[part], "timeline.html", partial(part_context, part), lists=lists[part]))
     return found
+
+
+def forecasts_context(site: Site) -> dict:
+    """The Forecasts page: every forecast in due order, then the same by company and by source, and the claim
+    each names as its evidence (`resolved_by`)."""
+    found = forecasts.forecasts(site.claims)
+    refs = forecasts.claims_by_ref(site.claims)
+    return {
+        "forecasts": found,
+        "by_company": forecasts.by_company(found, site.mentioned_companies),
+        "by_source": forecasts.by_source(found),
+        "resolving": partial(forecasts.resolving_claim, refs),
+    }
 
 
 def company_pages(company: Company) -> list[Page]:
@@ -270,6 +284,10 @@ def data_pages(site: Site) -> list[Page]:
     ]
     # Made from the articles' outlines only (exports.Pieces keeps each article's share by its outline).
     found = [Page(path, None, lists=None, make=make) for path, make in every]
+    # These read every article whole too (its capture's text, its comments): site/corpus.py.
+    whole = tuple(site.articles)
+    found.append(Page(urls.DATA_CORPUS, None, shows=whole, lists=None, make=corpus.corpus_sqlite))
+    found.append(Page(urls.DATA_ANNOTATIONS, None, shows=whole, lists=None, make=corpus.annotations_jsonld))
     # Each article's own citation files are its own pages' (own_pages).
     # The About page documents the formats with fixed examples: it shows no article.
     documented = {
@@ -279,6 +297,7 @@ def data_pages(site: Site) -> list[Page]:
         "formula_starts": exports.FORMULA_STARTS,
         "csl_fields": citations.CSL_FIELDS,
         "bibtex_fields": citations.BIBTEX_FIELDS,
+        "corpus_tables": corpus.documented_tables(),
     }
     found.append(Page(urls.DATA, "data.html", documented))
     return found

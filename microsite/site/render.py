@@ -28,7 +28,7 @@ from ..errors import Problem
 from ..model import Article, Site, SiteSettings
 from ..source.files import settled, unchanged
 from ..source.layout import SiteFolder
-from . import highlight, structured, urls
+from . import charts, highlight, structured, urls
 from .pages import Page
 
 # Every page says it (a <meta> element: GitHub Pages cannot send headers), and the preview sends it too: no
@@ -65,6 +65,7 @@ def environment(site_dir: Path, keep_compiled: bool = True) -> Environment:
         cached=Fragments().cached,  # this environment's fragments: one set per build's Site
         content_security_policy=CONTENT_SECURITY_POLICY,
     )
+    env.globals.update(charts.GLOBALS)  # SVG charts drawn from the site's data (site/charts.py)
     env.filters["plural"] = plural
     return env
 

@@ -14,6 +14,7 @@ from ..model import Article, Capture, Claim, Comment, Company, Source
 
 HOME = "index.html"
 TIMELINE = "timeline.html"
+FORECASTS = "forecasts.html"  # every forecast, its outcome and the evidence
 COMPANIES = "companies/index.html"
 SOURCES = "sources/index.html"
 NOT_FOUND = "404.html"
@@ -25,6 +26,8 @@ DATA_CLAIMS_CSV = "data/claims.csv"
 DATA_TIMELINE = "data/timeline.json"
 DATA_CITATIONS_CSL = "data/citations.json"
 DATA_CITATIONS_BIBTEX = "data/citations.bib"
+DATA_CORPUS = "data/corpus.sqlite"  # every table in one SQLite file (microsite/site/corpus.py)
+DATA_ANNOTATIONS = "data/annotations.jsonld"  # the claims' quotes as W3C Web Annotations
 SEARCH = "search.html"
 SEARCH_BUNDLE = "pagefind"  # the folder Pagefind writes its index and UI into
 FEED = "feed.xml"
@@ -102,6 +105,15 @@ def quote_anchor(claim_id: str) -> str:
 
 def comment_anchor(comment_id: str) -> str:
     return f"comment-{comment_id}"
+
+
+def forecast_anchor(claim: Claim) -> str:
+    """A forecast's entry on the Forecasts page: its article's slug and its id, unique across the site."""
+    return f"forecast-{claim.article.slug}.{claim.id}"  # a slug has no dot: no two forecasts share one
+
+
+def forecast_entry(claim: Claim) -> str:
+    return f"{FORECASTS}#{forecast_anchor(claim)}"
 
 
 def path_for(target) -> str:

@@ -21,6 +21,8 @@ from ..text import SLUG_PATTERN
 from .yamlfile import Written, WrittenBool, written_text
 
 CLAIM_STATUSES = ("reported", "rumour", "forecast", "confirmed", "denied", "opinion")
+# What became of a forecast (a claim with status forecast or a `due`): `open` while it is not yet due.
+OUTCOMES = ("came-true", "partly", "did-not", "open", "unclear")
 STANCES = ("agrees", "disagrees", "sceptical", "mixed", "neutral", "informative", "off-topic", "humour")
 COMPANY_KINDS = ("maker", "carrier", "retailer", "supplier", "platform", "investor", "other")
 SOURCE_KINDS = ("outlet", "wire", "research-firm", "analyst", "executive", "company", "social", "government")
@@ -236,6 +238,7 @@ class ClaimAnswers(Strict):
     hedge: Text = None  # the quote hedges, the statement and status do not
     figure: Text = None  # the statement gives a figure the quote does not
     attribution: Text = None  # another report of the story credits the same quote to another source
+    outcome: Text = None  # a forecast past its due date has no outcome yet
 
 
 class CommentsAnswers(Strict):
@@ -253,6 +256,9 @@ class ClaimEntry(Strict):
     event_note: OptionalText = None
     due: DateField = None  # when a forecast or promise says it will happen: a deadline, not an event
     due_note: OptionalText = None
+    outcome: Literal[OUTCOMES] | None = None  # what became of a forecast: only on one (status forecast or a due)
+    outcome_note: OptionalText = None
+    resolved_by: OptionalText = None  # the evidence: `article-slug#claim-id` of this site, or an http(s) URL
     # The researcher checked that no other report of the article's story makes this claim: never paired.
     unique_to_report: Flag = False
     answered: ClaimAnswers | None = None
