@@ -193,12 +193,10 @@ class Builder:
         pages = [page for article in edited for page in own_pages(site, article)]
         if feed:
             pages.append(feed_page([by_slug[slug] for slug in feed]))
-        remade_pages = [Page(path, None, context, lists=(), make=make) for path, make, context in remade]
-        pages += remade_pages
+        # Declared as showing the edited articles whole: their digests then change with every such edit.
+        pages += [Page(path, None, context, shows=tuple(edited), lists=(), make=make) for path, make, context in remade]
         digests = planning.Digests(site, self.templates, every_outline=index.every)
         plan = planning.plan(pages, digests, planning.capture_copies(edited), self._built)
-        # Changed by these edits (their shares did), whatever digest the last build recorded: made again.
-        plan.to_render += [page for page in remade_pages if all(page is not other for other in plan.to_render)]
         built = self._built
         self._forget_state()
         result = self._write_in_place(site, plan, built, {**built.plan, **plan.digests}, workers, removing=False)
