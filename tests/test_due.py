@@ -99,11 +99,13 @@ def test_the_timeline_page_shows_the_due_date_as_such(built):
     assert filters == {"published", "event", "due"}
 
 
-def test_a_company_timeline_shows_the_due_date_too(built):
+def test_a_company_page_shows_the_due_date_too(built):
     _, out = built
     doc = parse_file(out / urls.company("huawei"))
-    due = [e for e in doc.by_class("tl-entry") if e.attrs["data-kind"] == "due"]
-    assert len(due) == 1 and due[0].by_class("tl-kind")[0].text() == "Due"
+    (table,) = doc.by_class("claim-index")
+    assert [th.text() for th in table.find_all("th")] == ["Statement", "Status", "Source", "Event", "Due"]
+    due = [td for td in table.find_all("td") if td.attrs.get("data-label") == "Due" and td.find_all("time")]
+    assert [td.find_all("time")[0].attrs["datetime"] for td in due] == ["2018"]
 
 
 def test_the_claims_table_has_a_due_column_when_a_claim_has_a_due_date(built, site, tmp_path):

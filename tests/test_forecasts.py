@@ -188,11 +188,12 @@ def test_the_forecasts_page_shows_a_resolved_forecast_with_its_evidence(built):
     assert evidence.attrs["href"] == "articles/other.html#claim-store-opens"
     assert evidence.text() == "Xiaomi's Paris store opens on Friday."
     assert cells["Due"].find_all("time")[0].attrs["datetime"] == "2018"
-    # Filters without scripts: links to sections of the same page.
+    # By company and by source: each a link to the forecasts on that company's or source's own page.
     links = {a.attrs["href"] for a in doc.by_class("forecast-filters")[0].find_all("a")}
-    assert links == {"#company-huawei", "#source-bloomberg"}
-    ids = {e.attrs.get("id") for e in doc.find_all("h3")}
-    assert {"company-huawei", "source-bloomberg"} <= ids
+    assert links == {"companies/huawei.html#forecasts", "sources/bloomberg.html#track-record"}
+    for link in links:
+        page, anchor = link.split("#")
+        assert [e for e in parse_file(out / page).find_all("h2") if e.attrs.get("id") == anchor], link
     nav = [a.text() for a in doc.find_all("nav")[0].find_all("a")]
     assert nav.index("Forecasts") == nav.index("Timeline") + 1
 
@@ -247,8 +248,8 @@ def test_a_company_page_lists_its_forecasts(built):
     page = parse_file(out / urls.company("huawei"))
     section = next(s for s in page.find_all("section") if s.attrs.get("aria-labelledby") == "forecasts")
     links = [a.attrs["href"] for a in section.find_all("a")]
-    assert "../forecasts.html#forecast-talks.flagship-next-year" in links
-    assert "../forecasts.html#company-huawei" in links
+    assert "../articles/talks.html#claim-flagship-next-year" in links  # the claim, with its quote
+    assert "../forecasts.html" in links
     xiaomi = parse_file(out / urls.company("xiaomi"))
     assert all(s.attrs.get("aria-labelledby") != "forecasts" for s in xiaomi.find_all("section"))
 

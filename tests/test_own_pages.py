@@ -131,23 +131,23 @@ def test_a_list_page_still_reads_the_whole_site(project, template):
         assert probed(out, path) == f"{len(site.articles)} {len(site.claims)} {site.comment_count}"
 
 
-def test_own_pages_and_list_pages_share_one_build_s_fragments(project):
-    # An article's card is made once per folder: on an own page, `site` is a view, and the fragments are kept
-    # for the Site it is a view of, not afresh for each page. Only the current folder's are kept.
+def test_list_pages_share_one_build_s_fragments_folder_by_folder(project):
+    # An article's line is made once per folder: every company page of a build reuses it, and a page in another
+    # folder makes its own (links are relative to the folder). Only the current folder's are kept.
     site = load_site(project)
     env = render.environment(project, keep_compiled=False)
     pages = site_pages(site)
-    for page in pages:
-        if page.owner is not None and page.template == "article.html":
-            render.render(env, site, page)
+    companies = [page for page in pages if page.template == "company.html"]
+    assert len(companies) > 1, "test setup"
+    render.render(env, site, companies[0])
     fragments = env.globals["cached"].__self__
-    assert isinstance(fragments, render.Fragments) and fragments.site is site and fragments.folder == "articles"
-    cards = {("card", r.article.slug) for article in site.articles for r in article.related}
-    assert cards and cards <= fragments.made.keys()
-    assert len({r.article.slug for article in site.articles for r in article.related}) > 1, "test setup"
-
-    company = next(page for page in pages if page.template == "company.html")
-    articles_folder = fragments.made
-    render.render(env, site, company)  # a list page of the same build, in another folder: cards made anew
-    assert fragments.site is site and fragments.folder == "companies" and fragments.made is not articles_folder
-    assert any(key[0] == "card" for key in fragments.made)
+    assert isinstance(fragments, render.Fragments) and fragments.site is site and fragments.folder == "companies"
+    lines = {("line", article.slug) for article in companies[0].context["company"].articles}
+    made = fragments.made
+    assert lines and lines <= made.keys()
+    render.render(env, site, companies[1])
+    assert fragments.made is made  # the same folder: the same fragments
+    source = next(page for page in pages if page.template == "source.html")
+    render.render(env, site, source)
+    assert fragments.folder == "sources" and fragments.made is not made
+    assert any(key[0] == "line" for key in fragments.made)

@@ -262,6 +262,6 @@ def test_drafts_are_built_and_marked_unless_site_yaml_says_otherwise(site, build
 
 def test_related_articles_say_why_with_names_as_written(built_site):
     html = (built_site / "articles/xiaomi-us-flagships-phonearena.html").read_text(encoding="utf-8")
-    reasons = re.findall(r'<p class="card-reasons">(.*?)</p>', html)
+    reasons = re.findall(r'<span class="related-reasons">(.*?)</span>', html)
     assert reasons and all(r[0].isupper() for r in reasons)
     assert any("Huawei" in r for r in reasons), reasons  # not "huawei"

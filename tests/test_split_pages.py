@@ -114,18 +114,28 @@ def test_each_part_links_every_year_and_its_neighbours(big):
         assert [posixpath.join("timeline", a.attrs["href"]) for a in nxt] == parts[index + 1 : index + 2]
 
 
+def article_lines(doc) -> list:
+    """The articles a company or source page lists, one line each."""
+    return [item for listing in doc.by_class("article-list") for item in listing.find_all("li")]
+
+
+def claim_rows(doc) -> list:
+    """The claims a company or source page lists: rows of its claim index, each linking to the claim."""
+    return [row for table in doc.by_class("claim-index") for row in table.find_all("tbody")[0].find_all("tr")]
+
+
 def test_a_big_company_page_is_a_landing_and_parts_that_hold_all_its_articles_and_claims(big):
     _root, out, site = big
     company = next(c for c in site.mentioned_companies if c.name == corpus.COMPANIES[0])
     landing = out / urls.company(company.slug)
     parts = part_paths(landing, out)
     assert len(parts) > 1 and all(p.startswith(f"companies/{company.slug}.") for p in parts)
-    cards, claims = [], []
+    listed, claims = [], []
     for path in parts:
         doc = parse_file(out / path)
-        cards += [h.find_all("a")[0].attrs["href"] for h in doc.by_class("card-title")]
-        claims += [row.find_all("a")[-1].attrs["href"] for row in doc.by_class("claim")]
-    assert sorted(cards) == sorted(posixpath.relpath(urls.article(a.slug), "companies") for a in company.articles)
+        listed += [item.find_all("a")[0].attrs["href"] for item in article_lines(doc)]
+        claims += [row.find_all("a")[0].attrs["href"] for row in claim_rows(doc)]
+    assert sorted(listed) == sorted(posixpath.relpath(urls.article(a.slug), "companies") for a in company.articles)
     assert sorted(claims) == sorted(posixpath.relpath(urls.path_for(c), "companies") for c in company.claims)
     # Small companies keep one page, as before.
     small = site.mentioned_companies[-1]
@@ -137,7 +147,7 @@ def test_a_big_source_page_is_split_too(big):
     _root, out, site = big
     source = next(s for s in site.cited_sources if s.name == corpus.OUTLETS[0])
     parts = part_paths(out / urls.source(source.slug), out)
-    claims = [row for path in parts for row in parse_file(out / path).by_class("claim")]
+    claims = [row for path in parts for row in claim_rows(parse_file(out / path))]
     assert len(parts) > 1 and len(claims) == len(source.claims)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..dates import PartialDate
 from . import Claim, Company, Source
 
 
@@ -12,6 +13,12 @@ def sort_key(claim: Claim) -> tuple:
     """By due date, earliest first (a year before a day within it); undated last; ties by article and claim."""
     due = (0, claim.due.sort_key()) if claim.due else (1, (0, 0, 0))
     return (*due, claim.article.slug, claim.id)
+
+
+def filed_under(claim: Claim) -> PartialDate | None:
+    """Where a big Forecasts page lists a forecast: the year it is due, or without a due date the year its
+    article was published (when it was made)."""
+    return claim.due or claim.article.published
 
 
 def forecasts(claims: list[Claim]) -> list[Claim]:

@@ -56,7 +56,7 @@ def site_pages(site: Site) -> list[Page]:
     pages = [
         Page(urls.HOME, "index.html", {"latest": site.articles[:HOME_LATEST]}, lists=None),
         *timeline_pages(site),
-        Page(urls.FORECASTS, "forecasts.html", partial(forecasts_context, site), lists=None),
+        *forecast_pages(site),
         Page(urls.COMPANIES, "companies.html", lists=None),
         Page(urls.SOURCES, "sources.html", lists=None),
         Page(urls.NOT_FOUND, "404.html", {"site_root_path": urls.root_path(site.settings.base_url)}, in_sitemap=False),
@@ -130,29 +130,60 @@ def timeline_pages(site: Site) -> list[Page]:
     return found
 
 
-def forecasts_context(site: Site) -> dict:
-    """The Forecasts page: every forecast in due order, then the same by company and by source, and the claim
-    each names as its evidence (`resolved_by`)."""
+def forecast_pages(site: Site) -> list[Page]:
+    """The Forecasts page: every forecast in due order, with how many each company and source has, and the
+    claim each names as its evidence (`resolved_by`); when big, a landing and a part per year due."""
     found = forecasts.forecasts(site.claims)
     refs = forecasts.claims_by_ref(site.claims)
-    return {
-        "forecasts": found,
-        "by_company": forecasts.by_company(found, site.mentioned_companies),
-        "by_source": forecasts.by_source(found),
-        "resolving": partial(forecasts.resolving_claim, refs),
-    }
+    resolving = partial(forecasts.resolving_claim, refs)
+    parts = paging.split((forecasts.filed_under(claim), paging.FORECAST_ROW) for claim in found)
+
+    def landing_context(split: paging.Split | None, counts: dict | None) -> dict:
+        return {
+            "forecasts": found,
+            "by_company": forecasts.by_company(found, site.mentioned_companies),
+            "by_source": forecasts.by_source(found),
+            "resolving": resolving,
+            "split": split,
+            "part": None,
+            "counts": counts,
+        }
+
+    if parts is None:
+        return [Page(urls.FORECASTS, "forecasts.html", partial(landing_context, None, None), lists=None)]
+    split = paging.Split(parts, {part: urls.forecasts_part(part.slug) for part in parts}, urls.FORECASTS)
+    counts = {part: Counter() for part in parts}
+    for claim in found:
+        counts[split.part_of(forecasts.filed_under(claim))]["forecasts"] += 1
+        counts[split.part_of(forecasts.filed_under(claim))]["resolved"] += claim.resolved
+    pages = [Page(urls.FORECASTS, "forecasts.html", partial(landing_context, split, counts), lists=None)]
+    lists = split.dependencies((forecasts.filed_under(claim), claim.article) for claim in found)
+    by_part = _by_part(split, found, forecasts.filed_under)
+    # A part shows the statement and title of each claim its forecasts name as evidence.
+    evidence = {part: [] for part in parts}
+    for claim in found:
+        target = resolving(claim)
+        if target is not None:
+            evidence[split.part_of(forecasts.filed_under(claim))].append(target.article)
+
+    def part_context(part: paging.Part) -> dict:
+        return {"forecasts": by_part().get(part, []), "resolving": resolving, "split": split, "part": part}
+
+    for part in parts:
+        listed = tuple({id(a): a for a in (*lists[part], *evidence[part])}.values())
+        pages.append(Page(split.paths[part], "forecasts.html", partial(part_context, part), lists=listed))
+    return pages
 
 
 def company_pages(company: Company) -> list[Page]:
     """A company's page, or when big its landing and a part per year with the articles published then."""
-    whole = timeline.build(company.articles, company)
-    entries = list(whole.entries())
     claims_of = Counter(id(claim.article) for claim in company.claims)
-    weighted = [(a.published, paging.CARD + paging.CLAIM_ROW * claims_of[id(a)]) for a in company.articles]
-    parts = paging.split(weighted + [(entry.date, paging.TIMELINE_ENTRY) for entry in entries])
+    parts = paging.split(
+        (a.published, paging.ARTICLE_LINE + paging.CLAIM_INDEX_ROW * claims_of[id(a)]) for a in company.articles
+    )
     path = urls.company(company.slug)
     if parts is None:
-        context = {"company": company, "timeline": whole, "articles": company.articles, "claims": company.claims}
+        context = {"company": company, "articles": company.articles, "claims": company.claims}
         # its claims belong to these articles too
         return [Page(path, "company.html", {**context, "split": None, "part": None}, lists=tuple(company.articles))]
     split = paging.Split(parts, {part: urls.company_part(company.slug, part.slug) for part in parts}, path)
@@ -163,8 +194,7 @@ def company_pages(company: Company) -> list[Page]:
         counts[split.part_of(claim.article.published)]["claims"] += 1
     landing = {"company": company, "split": split, "part": None, "counts": counts}
     found = [Page(path, "company.html", landing, lists=tuple(company.articles))]
-    dated = [(a.published, a) for a in company.articles] + [(entry.date, entry.article) for entry in entries]
-    lists = split.dependencies(dated)
+    lists = split.dependencies((a.published, a) for a in company.articles)
 
     articles = _by_part(split, company.articles, lambda article: article.published)
     claims = _by_part(split, company.claims, lambda claim: claim.article.published)
@@ -176,7 +206,6 @@ def company_pages(company: Company) -> list[Page]:
             "part": part,
             "articles": articles().get(part, []),
             "claims": claims().get(part, []),
-            "timeline": whole.part(part),
         }
 
     for part in parts:
@@ -189,8 +218,8 @@ def source_pages(source: Source) -> list[Page]:
     shown = {id(a): a for a in [*source.cited_in, *source.published, *(c.article for c in source.claims)]}
     path = urls.source(source.slug)
     lists = {"cited_in": source.cited_in, "claims": source.claims, "published": source.published}
-    weighted = [(a.published, paging.CARD) for a in [*source.cited_in, *source.published]]
-    parts = paging.split(weighted + [(c.article.published, paging.CLAIM_ROW) for c in source.claims])
+    weighted = [(a.published, paging.ARTICLE_LINE) for a in [*source.cited_in, *source.published]]
+    parts = paging.split(weighted + [(c.article.published, paging.CLAIM_INDEX_ROW) for c in source.claims])
     if parts is None:
         context = {"source": source, **lists, "split": None, "part": None}
         return [Page(path, "source.html", context, lists=(*shown.values(),))]

@@ -20,7 +20,8 @@ from ..model import Article
 SPLIT_ABOVE = 400_000  # estimated bytes of listed items past which a page is split into a landing and parts
 PART_LIMIT = 900_000  # estimated bytes one part may hold before its year is cut into runs of months
 # Estimated HTML bytes of one listed item, measured on built pages of the synthetic corpus (bench/corpus.py).
-CARD, CLAIM_ROW, TIMELINE_ENTRY = 650, 1070, 600
+TIMELINE_ENTRY, FORECAST_ROW = 600, 600  # the timeline, the forecasts
+ARTICLE_LINE, CLAIM_INDEX_ROW = 260, 450  # company and source pages: an article's line, a claim's row
 _RUNS = (1, 2, 3, 4, 6, 12)  # ways of cutting a year into equal runs of months
 
 

@@ -86,6 +86,10 @@ def timeline_part(part_slug: str) -> str:
     return f"timeline/{part_slug}.html"
 
 
+def forecasts_part(part_slug: str) -> str:
+    return f"forecasts/{part_slug}.html"
+
+
 def company_part(slug: str, part_slug: str) -> str:
     return f"companies/{slug}.{part_slug}.html"
 
