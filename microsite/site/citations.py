@@ -230,7 +230,7 @@ def site_csl_json(site: Site, shares: Shares) -> Iterator[str]:
 
 
 def _csl_line(site: Site, article: Article) -> str:
-    return json.dumps(csl_item(site, article), ensure_ascii=False)
+    return exports.record_json(csl_item(site, article))
 
 
 def article_bibtex(site: Site, article: Article) -> str:

@@ -81,8 +81,10 @@ TABLE_NOTES = {
     "article_companies": "Which companies each article concerns, in order.",
     "article_sources": "Whom each article cites (kind and note as in articles.json), in order.",
     "claim_companies": "Which companies each claim concerns, in order.",
-    "search": "Full-text index (FTS5): kind is capture or claim, article its slug, claim the claim's id "
-    "(null for a capture); text is the capture's whole text, or the claim's statement and quote.",
+    "search": "Full-text index (FTS5) of every capture's whole text and every claim's statement and quote: "
+    "kind is capture or claim, article its slug, claim the claim's id (null for a capture). text gives a "
+    "claim's statement and quote; for a capture it is null, as its text is captures/<article>.txt, not "
+    "kept twice (the index covers it all the same).",
 }
 
 
@@ -142,9 +144,17 @@ def _create(db: sqlite3.Connection) -> None:
             continue
         cols = ", ".join(f"{name} {'INTEGER' if name in _INTEGERS else types.get(name, 'TEXT')}" for name in names)
         db.execute(f"CREATE TABLE {table} ({cols}, PRIMARY KEY ({', '.join(_KEYS[table])})) WITHOUT ROWID")
+    # The index keeps no copy of what it indexes (FTS5 external content): its rows are read from a view over
+    # the claims, and a capture's text, most of the file's weight were it kept, is its captures/*.txt file.
+    db.execute("CREATE TABLE search_rows (id INTEGER PRIMARY KEY, kind TEXT, article TEXT, claim TEXT)")
     db.execute(
-        "CREATE VIRTUAL TABLE search USING fts5("
-        "kind UNINDEXED, article UNINDEXED, claim UNINDEXED, text, tokenize = 'porter unicode61')"
+        "CREATE VIEW search_text AS SELECT r.id AS id, r.kind AS kind, r.article AS article, r.claim AS claim, "
+        "CASE WHEN r.kind = 'claim' THEN c.statement || char(10) || c.quote END AS text "
+        "FROM search_rows AS r LEFT JOIN claims AS c ON c.article_slug = r.article AND c.claim_id = r.claim"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE search USING fts5(kind UNINDEXED, article UNINDEXED, claim UNINDEXED, text, "
+        "content = 'search_text', content_rowid = 'id', tokenize = 'porter unicode61')"
     )
     db.execute("CREATE INDEX claims_by_status ON claims (status)")
     db.execute("CREATE INDEX claim_companies_by_company ON claim_companies (company)")
@@ -162,7 +172,7 @@ def _cell(value):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return exports.record_json(value)
     return value
 
 
@@ -194,7 +204,10 @@ def _insert_share(db: sqlite3.Connection, share: dict) -> None:
     # The capture's text as the model reads it (Capture.text): its share names the file, and its digest.
     rows = [("capture", slug, None, read_text(Path(share["capture_file"]))[0] or "")]
     rows += [("claim", slug, claim_id, text) for claim_id, text in share["search"]]
-    db.executemany("INSERT INTO search (kind, article, claim, text) VALUES (?, ?, ?, ?)", rows)
+    (first,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM search_rows").fetchone()
+    numbered = [(first + n, *row) for n, row in enumerate(rows)]
+    db.executemany("INSERT INTO search_rows (id, kind, article, claim) VALUES (?, ?, ?, ?)", [r[:4] for r in numbered])
+    db.executemany("INSERT INTO search (rowid, kind, article, claim, text) VALUES (?, ?, ?, ?, ?)", numbered)
 
 
 def corpus_share(site: Site, article: Article) -> str:
@@ -265,9 +278,7 @@ def annotation_lines(site: Site, article: Article) -> str:
     to_served = _offset_map(served)
     spans = {p.anchor: (p.start, p.end) for p in article.capture.passages if p.kind == "claim"}
     return ",\n".join(
-        json.dumps(
-            annotation(site, claim, served, spans.get(urls.quote_anchor(claim.id)), to_served), ensure_ascii=False
-        )
+        exports.record_json(annotation(site, claim, served, spans.get(urls.quote_anchor(claim.id)), to_served))
         for claim in article.claims
     )
 

@@ -19,10 +19,6 @@ class Segment:
     def kinds(self) -> str:
         return " ".join(sorted({f"hl-{p.kind}" for p in self.passages}))
 
-    @property
-    def title(self) -> str:
-        return "; ".join(p.label for p in self.passages)
-
 
 def segments(capture: Capture) -> list[Segment]:
     text, passages = capture.text, capture.passages

@@ -64,10 +64,9 @@ def _claim(claim: Claim, base: str, news_id: str) -> dict:
         "text": claim.statement,
         "appearance": {"@id": news_id, "@type": "NewsArticle"},
         **({} if own else {"author": _source(claim.source)}),
-        "about": [_company(company) for company in claim.companies],
-        "description": f"{'Stated in the article' if own else 'Quoted in the article'}: “{claim.quote}” "
-        f"(status: {claim.status})",
     }
+    # Its quote and companies are in the page's table and in data/claims.json: not repeated here, where they
+    # were a sixth of every article page's weight.
     if claim.event_date:
         item["temporalCoverage"] = claim.event_date.iso()
     return item
