@@ -1,5 +1,5 @@
-"""The report: the Markdown of the results tables, the floors, the targets, the machine, the versions, the
-methods and the profile, as printed at the end of a run and written to bench/RESULTS.md."""
+"""The report: the Markdown of the results tables, the floors, the weights, the targets, the machine, the versions,
+the methods and the profile, as printed at the end of a run and written to bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import psutil
 from measure import MB
-from scenarios import INCREMENTAL, JOBS, Bench, check_label
+from scenarios import INCREMENTAL, JOBS, SEARCH, Bench, check_label
 from tools import HERE, REPO, TOOL_CLASSES, Ours, hugo_binary
+from weight import BROTLI_QUALITY, GZIP_LEVEL, PAGE_LIMIT, ROOT_FILES, Weight, budget
 
 
 def portable(text: str, work: Path) -> str:
@@ -37,6 +38,8 @@ def table(bench: Bench) -> list[str]:
         "|---|---|---:|---|---:|---:|---:|---:|",
     ]
     for (scenario, tool), row in bench.rows.items():
+        if scenario == "weight" and not row.failure:
+            continue  # one build with search, untimed by the table: the weight section gives its time
         # The `--jobs` builds are set against ours' default cold build.
         ours = bench.rows.get(("cold" if scenario in JOBS else scenario, "ours"))
         ratio = row.median / ours.median if row.median and ours and ours.median else None
@@ -49,6 +52,8 @@ def table(bench: Bench) -> list[str]:
             f"| {scenario} | {tool} | {row.median:.3f} | {runs} | {row.pages} | {_number(row.pages_per_second, 0)} "
             f"| {row.peak_mb:.0f} | {_number(ratio, 2)} |"
         )
+    if len(lines) == 2:
+        lines = ["No timed scenario ran at this N."]
     if bench.identical:
         lines += ["", "Ours' output against a clean full build of the same inputs (byte for byte):", ""]
         lines += [f"- {check_label(scenario)}: {verdict}" for scenario, verdict in bench.identical.items()]
@@ -98,6 +103,230 @@ def floor_lines(bench: Bench) -> list[str]:
             room = f"leaves {goal - both:.2f} s" if goal >= both else f"is {both - goal:.2f} s less than the floors"
             lines.append(f"- The cold target, {text}: {goal:.2f} s; it {room} for the rest of a build.")
     return lines
+
+
+# --- What the outputs weigh ----------------------------------------------------------------------------------
+
+WEIGHT_NAMES = {SEARCH: "ours with search", "ours": "ours", "pelican": "Pelican", "hugo": "Hugo"}  # in this order
+KB = 1_000
+GB = 1_000_000_000
+BUDGET_N = 10_000  # the issue's weight targets are set at this N
+TOTAL_BUDGET = 400 * MB  # the whole output at N = 10,000, search index included
+PROJECTED_N = 25_000
+PROJECTED_BUDGET = GB
+LINEAR_WITHIN = 0.10  # the per-article bytes at two sizes within 10% of each other: growth shown linear
+
+
+def size(count: float) -> str:
+    """Bytes for a reader: MB (10^6 bytes) and KB (10^3), as everywhere in the report."""
+    if count >= MB:
+        return f"{count / MB:,.1f} MB"
+    if count >= KB:
+        return f"{count / KB:.1f} KB"
+    return f"{count:.0f} B"
+
+
+def site_weight(bench: Bench) -> tuple[str, Weight] | None:
+    """Ours' output to judge: built with search when the weight scenario ran (the targets include the search
+    index), else from the cold build."""
+    for key in [SEARCH, "ours"]:
+        if key in bench.weights:
+            return key, bench.weights[key]
+    return None
+
+
+def _page(path_size: tuple[str, int] | None) -> str:
+    return f"`{path_size[0]}`, {size(path_size[1])}" if path_size else "-"
+
+
+def weight_lines(bench: Bench) -> list[str]:
+    """Each tool's output after its cold build: the totals and transfer sizes, the bytes by top-level folder,
+    ours by kind of file per article, and ours' largest pages."""
+    weights = {WEIGHT_NAMES[key]: bench.weights[key] for key in WEIGHT_NAMES if key in bench.weights}
+    if not weights:
+        return []
+    n = bench.n
+    lines = [
+        "What each tool's output weighs after its cold build (`bench/weight.py`): every file's bytes as `stat` gives "
+        "them (not the blocks it takes on disk), in MB (10^6 bytes) and KB (10^3). A page is a `.html` file. The "
+        "transfer sizes are each file gzipped (level "
+        f"{next(iter(weights.values())).gzip_level}) and brotli-compressed, summed, as a server that compresses every "
+        "response sends them; files already compressed (Pagefind's index, images) count at their own size.",
+    ]
+    searched = bench.rows.get(("weight", "ours"))
+    if SEARCH in bench.weights and searched and searched.seconds:
+        lines[-1] += (
+            " **ours with search** is ours built cold with `search: true` (Pagefind's index in `pagefind/`), in a site "
+            f"folder of its own: that build took {searched.seconds[0]:.1f} s"
+        )
+        lines[-1] += (
+            "; **ours** is the cold build of the timed scenarios, with search off as in the rest of the benchmark."
+            if "ours" in bench.weights
+            else "."
+        )
+    lines += [
+        "",
+        "| tool | files | pages | bytes | per article | pages over 1 MB | largest page | gzip | brotli "
+        "| already compressed |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for name, found in weights.items():
+        brotli = "not installed" if found.brotli_bytes is None else size(found.brotli_bytes)
+        largest = found.largest_pages[0] if found.largest_pages else None
+        lines.append(
+            f"| {name} | {found.total.files:,} | {found.pages:,} | {size(found.total.bytes)} "
+            f"| {size(found.per_article(n))} | {found.pages_over_limit} | {_page(largest)} "
+            f"| {size(found.gzip_bytes)} | {brotli} | {size(found.precompressed.bytes)} |"
+        )
+    any_found = next(iter(weights.values()))
+    notes = [f"gzip level {any_found.gzip_level}"]
+    if any_found.brotli_quality is None:
+        notes.append("brotli not measured: the `brotli` package is not installed")
+    else:
+        notes.append(f"brotli quality {any_found.brotli_quality}, its window fitted to each file")
+    copies = [
+        f"{name}, {size(w.copies.bytes)} in {w.copies.files:,} files" for name, w in weights.items() if w.copies.files
+    ]
+    if copies:
+        notes.append(
+            "compressed copies beside their originals (`.gz`, `.br`), counted in no other figure: " + ", ".join(copies)
+        )
+    notes.append("weighing took " + ", ".join(f"{name} {w.seconds:.1f} s" for name, w in weights.items()))
+    lines += ["", "Transfer sizes: " + "; ".join(notes) + ".", "", "By top-level folder:", ""]
+    lines += folder_table(weights, n)
+    if "Pelican" in weights:
+        lines += ["", "Pelican writes its article pages at the top of its output, among its root files."]
+    chosen = site_weight(bench)
+    if chosen:
+        key, ours = chosen
+        lines += ["", f"{WEIGHT_NAMES[key].capitalize()}, by kind of file, per article:", ""]
+        lines += ["| kind | files | bytes | per article |", "|---|---:|---:|---:|"]
+        for share in budget(ours, n):
+            lines.append(f"| {share.kind} | {share.files:,} | {size(share.bytes)} | {size(share.per_article)} |")
+        lines += [
+            "",
+            "A company or source page lists the articles that name it: its folder's bytes over N stand for its bytes"
+            " per article listed (an article on four company pages counts on each).",
+            "",
+            f"The largest pages of {WEIGHT_NAMES[key]} ({ours.pages_over_limit} over 1 MB):",
+            "",
+            "| page | size |",
+            "|---|---:|",
+            *[f"| `{path}` | {size(count)} |" for path, count in ours.largest_pages],
+            "",
+            "Its largest files of any kind: " + "; ".join(_page(item) for item in ours.largest_files[:5]) + ".",
+        ]
+    return lines
+
+
+def folder_table(weights: dict[str, Weight], n: int) -> list[str]:
+    """Bytes and files by top-level folder, a column pair per tool; the folders from the heaviest (in whichever
+    tool's output weighs most there) down, the files at the top of the output last."""
+    folders: dict[str, int] = {}
+    for found in weights.values():
+        for name, tally in found.folders.items():
+            folders[name] = max(folders.get(name, 0), tally.bytes)
+    order = sorted(folders, key=lambda name: (name == ROOT_FILES, -folders[name], name))
+    lines = [
+        "| folder | " + " | ".join(f"{name} | files" for name in weights) + " |",
+        "|---|" + "---:|---:|" * len(weights),
+    ]
+    for folder in order:
+        cells = []
+        for found in weights.values():
+            tally = found.folders.get(folder)
+            cells += [size(tally.bytes), f"{tally.files:,}"] if tally else ["-", "-"]
+        lines.append(f"| {folder} | " + " | ".join(cells) + " |")
+    totals = [cell for w in weights.values() for cell in (f"**{size(w.total.bytes)}**", f"**{w.total.files:,}**")]
+    lines.append("| **total** | " + " | ".join(totals) + " |")
+    lines.append("| per article | " + " | ".join(f"{size(w.per_article(n))} | " for w in weights.values()) + " |")
+    return lines
+
+
+def weight_targets(benches: list[Bench]) -> list[Target]:
+    """The issue's weight budget: the whole output and the largest page at N = 10,000, and the site at
+    N = 25,000 (measured, or extrapolated linearly from the two largest sizes when 1,000 and 10,000 were both
+    measured and the growth is shown linear)."""
+    by_n = {bench.n: bench for bench in benches}
+    total = Target(f"whole output at N = {BUDGET_N} at most {TOTAL_BUDGET // MB} MB (40 KB an article)", "", None)
+    largest = Target(f"no page over {PAGE_LIMIT // MB} MB at N = {BUDGET_N}", "", None)
+    budget_site = site_weight(by_n[BUDGET_N]) if BUDGET_N in by_n else None
+    if budget_site:
+        key, found = budget_site
+        per_article = size(found.per_article(BUDGET_N))
+        total.measured = f"{WEIGHT_NAMES[key]}: {size(found.total.bytes)}, {per_article} an article"
+        total.passed = found.total.bytes <= TOTAL_BUDGET
+        over = found.pages_over_limit
+        page = _page(found.largest_pages[0] if found.largest_pages else None)
+        largest.measured = f"{WEIGHT_NAMES[key]}: {over} page{'s' if over != 1 else ''} over; the largest {page}"
+        largest.passed = over == 0
+    else:
+        why = "ours was not weighed" if BUDGET_N in by_n else f"N = {BUDGET_N} not in this run"
+        largest.measured = f"not measured ({why})"
+        seen = site_weight(benches[-1])
+        if seen:  # what the largest N measured says, for a quick run
+            key, found = seen
+            why += f"; at N = {benches[-1].n}, {WEIGHT_NAMES[key]}: {size(found.per_article(benches[-1].n))} an article"
+        total.measured = f"not measured ({why})"
+    return [total, largest, projected_target(by_n)]
+
+
+def projected_target(by_n: dict[int, Bench]) -> Target:
+    target = Target(f"whole output at N = {PROJECTED_N} under {PROJECTED_BUDGET // GB} GB", "not measured", None)
+    measured = site_weight(by_n[PROJECTED_N]) if PROJECTED_N in by_n else None
+    if measured:
+        key, found = measured
+        target.measured = f"measured, {WEIGHT_NAMES[key]}: {size(found.total.bytes)}"
+        target.passed = found.total.bytes < PROJECTED_BUDGET
+        return target
+    if 1000 not in by_n or BUDGET_N not in by_n:
+        target.measured = f"not measured (extrapolated only when N = 1000 and {BUDGET_N} were both measured)"
+        return target
+    # The two largest sizes, both weighed the same way (with search when both have it).
+    small, large = sorted(by_n)[-2:]
+    key = next((k for k in [SEARCH, "ours"] if k in by_n[small].weights and k in by_n[large].weights), None)
+    if key is None:
+        target.measured = f"not measured (ours was not weighed at both N = {small} and N = {large})"
+        return target
+    fit = linear_fit((small, by_n[small].weights[key].total.bytes), (large, by_n[large].weights[key].total.bytes))
+    target.measured = f"{WEIGHT_NAMES[key]}, extrapolated: {fit.text(PROJECTED_N)}"
+    if fit.spread <= LINEAR_WITHIN:
+        target.passed = fit.at(PROJECTED_N) < PROJECTED_BUDGET
+    else:
+        target.measured += f"; more than {LINEAR_WITHIN:.0%} apart, so growth is not shown linear: not judged"
+    return target
+
+
+@dataclass
+class Fit:
+    """bytes = a + b·N through two measured points, and how far apart their bytes per article are."""
+
+    points: tuple[tuple[int, int], tuple[int, int]]
+    a: float
+    b: float
+
+    @property
+    def spread(self) -> float:
+        """The per-article bytes at the two sizes, how far apart, as a fraction of the larger."""
+        (n1, w1), (n2, w2) = self.points
+        return abs(w1 / n1 - w2 / n2) / max(w1 / n1, w2 / n2)
+
+    def at(self, n: int) -> float:
+        return self.a + self.b * n
+
+    def text(self, n: int) -> str:
+        (n1, w1), (n2, w2) = self.points
+        a = size(self.a) if self.a >= 0 else "-" + size(-self.a)
+        return (
+            f"{size(self.at(n))} at N = {n}, from bytes = {a} + {size(self.b)}·N through N = {n1} ({size(w1)}) and "
+            f"N = {n2} ({size(w2)}); per article {size(w1 / n1)} and {size(w2 / n2)}: linear within {self.spread:.1%}"
+        )
+
+
+def linear_fit(first: tuple[int, int], second: tuple[int, int]) -> Fit:
+    (n1, w1), (n2, w2) = first, second
+    b = (w2 - w1) / (n2 - n1)
+    return Fit((first, second), w1 - b * n1, b)
 
 
 # --- The targets, judged at the largest N ---------------------------------------------------------------------
@@ -180,10 +409,12 @@ def hugo_line(bench: Bench) -> Target:
     return Target("Hugo's cold build", measured, None, reported=True)
 
 
-def targets(bench: Bench) -> list[Target]:
+def targets(bench: Bench, benches: list[Bench] | None = None) -> list[Target]:
+    """The issue's targets at the largest N, `bench`; the weight targets take their sizes from `benches`, every N
+    measured (by default `bench` alone)."""
     hugo_cold, nochange = _median(bench, "cold", "hugo"), _median(bench, "nochange", "ours")
-    ours_peaks = [row.peak_mb for (_, tool), row in bench.rows.items() if tool == "ours" and not row.failure]
-    ours_rows = [row for (_, tool), row in bench.rows.items() if tool == "ours"]
+    ours_rows = [row for (scenario, tool), row in bench.rows.items() if tool == "ours" and scenario != "weight"]
+    ours_peaks = [row.peak_mb for row in ours_rows if not row.failure]
     return [
         *cold_targets(bench),
         hugo_line(bench),
@@ -211,12 +442,14 @@ def targets(bench: Bench) -> list[Target]:
         _identical_target(
             "output of every incremental path byte-identical to a clean full build", bench, INCREMENTAL, str
         ),
+        *weight_targets(benches or [bench]),
     ]
 
 
-def target_lines(bench: Bench) -> list[str]:
+def target_lines(bench: Bench, benches: list[Bench] | None = None) -> list[str]:
     label = {True: "pass", False: "FAIL", None: "n/a"}
-    return [f"- [{'reported' if t.reported else label[t.passed]}] {t.text}: {t.measured}" for t in targets(bench)]
+    found = targets(bench, benches)
+    return [f"- [{'reported' if t.reported else label[t.passed]}] {t.text}: {t.measured}" for t in found]
 
 
 # --- The machine, the versions, how it was measured -----------------------------------------------------------
@@ -267,7 +500,8 @@ def versions() -> list[str]:
     return found
 
 
-METHOD = """\
+METHOD = (
+    """\
 - **Corpus**: `bench/corpus.py`, the same for every run at one N. Each tool gets the same articles: the
   same titles, dates and Markdown bodies (`body_markdown`); companies are our `companies`, Pelican's tags and
   a Hugo taxonomy `companies`. Pages made: ours, an article page and a capture page per article, a page per
@@ -316,6 +550,18 @@ METHOD = """\
   file, names and bytes. After cold-jobs1 and cold-jobs4, their output is compared the same way with the
   default cold build's `_site/`.
 """
+    + f"""\
+- **Weight** (`bench/weight.py`): after each tool's cold scenario, the output of its last cold run is weighed,
+  untimed: every file's size (`st_size`), by top-level folder, the largest pages and files, the pages over
+  1 MB, and the sum of each file's gzip (level {GZIP_LEVEL}) and brotli (quality {BROTLI_QUALITY}) sizes, a file
+  already compressed (Pagefind's `.pf_*` and `.pagefind` files, images, `.gz`) at its own size; a `.gz` or
+  `.br` beside its original is counted apart. **weight** (ours only): ours built cold once more with
+  `search: true`, from the same corpus in a site folder of its own, and weighed the same way; this build is
+  timed once but is not in the table. The weight targets are judged on this output when it was measured (the
+  targets count the search index), else on the cold build's. N = 25,000 is extrapolated with the line through
+  the two largest sizes, judged only when their bytes per article are within 10% of each other.
+"""
+)
 
 
 def results_markdown(benches: list[Bench], args: argparse.Namespace, profile: str | None) -> str:
@@ -345,7 +591,9 @@ def results_markdown(benches: list[Bench], args: argparse.Namespace, profile: st
         lines += [f"## Results at N = {bench.n}", "", *table(bench), ""]
         if bench.floors:
             lines += [f"## Floors at N = {bench.n}", "", *floor_lines(bench), ""]
-    lines += [f"## Targets (N = {largest.n})", "", *target_lines(largest), ""]
+        if bench.weights:
+            lines += [f"## Weight at N = {bench.n}", "", *weight_lines(bench), ""]
+    lines += [f"## Targets (N = {largest.n})", "", *target_lines(largest, benches), ""]
     lines += ["## Commands each tool ran", "", "`$WORK` is the work folder of the largest N.", "", "```sh"]
     lines += [shlex.join(command).replace(str(largest.folder), "$WORK") for command in commands(largest, args)]
     lines += ["```", "", "## How it was measured", "", METHOD.rstrip("\n"), ""]
@@ -367,6 +615,8 @@ def commands(bench: Bench, args: argparse.Namespace) -> list[list[str]]:
         found += [tool.build_command(), tool.serve_command(8000)]
         if isinstance(tool, Ours):
             found += [tool.build_command(jobs) for scenario, jobs in JOBS.items() if scenario in args.scenarios]
+            if "weight" in args.scenarios:  # its site folder, with `search: true`, is deleted after the build
+                found.append(Ours(bench.folder / "ours-search", bench.folder, search=True).build_command())
     return found
 
 

@@ -2,15 +2,16 @@
 """The benchmark: this project, Pelican and Hugo timed on one synthetic corpus, in one run.
 
     python bench/run.py [--sizes 1000 10000] [--runs 3] [--tools ours pelican hugo]
-                        [--scenarios cold cold-jobs1 cold-jobs4 nochange article template preview]
+                        [--scenarios cold cold-jobs1 cold-jobs4 nochange article template preview weight]
                         [--work DIR] [--results bench/RESULTS.md] [--profile]
 
 For each size the corpus is generated once (bench/corpus.py) and written three ways: our site
 folder, a Pelican project and a Hugo project, with the same titles, dates, bodies and companies
 (bench/tools.py). Every tool then goes through every scenario (bench/scenarios.py, measured with
-bench/measure.py); the runner prints a table per size and the issue's targets, and writes both, with
-the machine, the versions and the methods, to --results (bench/report.py). This file is the command
-line and nothing else. See bench/README.md.
+bench/measure.py), its cold build's output weighed (bench/weight.py); the runner prints a table per
+size, the weights and the issue's targets, and writes them, with the machine, the versions and the
+methods, to --results (bench/report.py). This file is the command line and nothing else. See
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from pathlib import Path
 
 import corpus
 from measure import count_pages, say
-from report import floor_lines, portable, profile_text, refresh_notes, results_markdown, table, target_lines
+from report import (
+    floor_lines,
+    portable,
+    profile_text,
+    refresh_notes,
+    results_markdown,
+    table,
+    target_lines,
+    weight_lines,
+)
 from scenarios import SCENARIOS, Bench, profile_cold_build
 from tools import HERE, TOOL_CLASSES, hugo_binary, package_dir
 
@@ -75,6 +85,8 @@ def bench_size(n: int, work: Path, args: argparse.Namespace) -> Bench:
     print(f"\n## N = {n}\n\n" + "\n".join(table(bench)) + "\n", flush=True)
     if bench.floors:
         print("\n".join(floor_lines(bench)) + "\n", flush=True)
+    if bench.weights:
+        print(f"## Weight at N = {n}\n\n" + "\n".join(weight_lines(bench)) + "\n", flush=True)
     return bench
 
 
@@ -96,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile and "ours" in args.tools:
             say(f"profiling our cold build at N = {benches[-1].n}")
             profile = profile_text(profile_cold_build(benches[-1].folder / "ours", benches[-1].folder))
-        print(f"## Targets (N = {benches[-1].n})\n\n" + "\n".join(target_lines(benches[-1])), flush=True)
+        print(f"## Targets (N = {benches[-1].n})\n\n" + "\n".join(target_lines(benches[-1], benches)), flush=True)
         args.results.parent.mkdir(parents=True, exist_ok=True)
         args.results.write_text(portable(results_markdown(benches, args, profile), work), encoding="utf-8")
         say(f"wrote {args.results}")

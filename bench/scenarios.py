@@ -1,7 +1,8 @@
 """The scenarios: each a plain function of a tool and the Bench that returns the Row it measured.
 
 SCENARIO_FUNCTIONS maps the names `--scenarios` takes to those functions. Bench runs them for one corpus
-size, in the order of SCENARIOS, and keeps their rows, ours' byte-for-byte checks and the floors.
+size, in the order of SCENARIOS, and keeps their rows, ours' byte-for-byte checks, the floors and what each
+tool's output weighs (bench/weight.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import corpus
 from measure import (
     CHILD_ENV,
+    MB,
     Measured,
     PreviewSession,
     ToolFailed,
@@ -35,9 +37,13 @@ from measure import (
     tree_verdict,
 )
 from tools import BUILD_PY, HERE, Ours, Tool
+from weight import Weight
+from weight import measure as weigh
 
-SCENARIOS = ["cold", "cold-jobs1", "cold-jobs4", "nochange", "article", "template", "preview"]
+SCENARIOS = ["cold", "cold-jobs1", "cold-jobs4", "nochange", "article", "template", "preview", "weight"]
 JOBS = {"cold-jobs1": 1, "cold-jobs4": 4}  # ours only: a cold build with `--jobs N`, into a folder of its own
+OURS_ONLY = {*JOBS, "weight"}
+SEARCH = "ours-search"  # Bench.weights' key for ours built with site search on (the weight scenario)
 INCREMENTAL = ["nochange", "article", "template", "preview"]  # ours must match a clean full build after each
 
 # An edit that never shows up is a failure, not a hang: after 120 s, or 3 times the tool's cold build if longer
@@ -178,6 +184,27 @@ def preview(tool: Tool, bench: Bench) -> Row:
     return row
 
 
+def weight(tool: Ours, bench: Bench) -> Row:
+    """Ours built cold once with site search on (`search: true`: Pagefind's index in `pagefind/`), in a site folder
+    of its own written from the same corpus, and its output weighed; the folder is deleted afterwards. Its one
+    build's time is kept (the weight section gives it) but it is no timed scenario: one run, memory not sampled."""
+    row = Row("weight", tool.name)
+    site = Ours(bench.folder / "ours-search", bench.folder, search=True)
+    shutil.rmtree(site.root, ignore_errors=True)
+    try:
+        site.write(bench.articles)
+        settle(site)
+        measured = run_measured(site.build_command(), site.root, bench.logs / "ours-weight.log", bench.args.timeout)
+        row.seconds.append(measured.seconds)
+        row.peak_mb = measured.peak_mb
+        row.pages = count_pages(site.output)
+        say(f"  ours weight (cold build with search): {measured.seconds:.3f}s")
+        bench.weigh(SEARCH, site.output)
+    finally:
+        shutil.rmtree(site.root, ignore_errors=True)
+    return row
+
+
 SCENARIO_FUNCTIONS: dict[str, Callable[[Tool, Bench], Row]] = {
     "cold": cold,
     "cold-jobs1": functools.partial(cold_jobs, jobs=1),
@@ -186,8 +213,9 @@ SCENARIO_FUNCTIONS: dict[str, Callable[[Tool, Bench], Row]] = {
     "article": article,
     "template": template,
     "preview": preview,
+    "weight": weight,
 }
-assert list(SCENARIO_FUNCTIONS) == SCENARIOS and set(JOBS) <= set(SCENARIOS)
+assert list(SCENARIO_FUNCTIONS) == SCENARIOS and set(SCENARIOS) >= OURS_ONLY
 
 
 def edit_article(path: Path, word: str) -> None:
@@ -220,17 +248,21 @@ class Bench:
         self.rows: dict[tuple[str, str], Row] = {}
         self.identical: dict[str, str] = {}  # scenario -> "identical (...)" or what differs
         self.floors: dict[str, Row] = {}  # "engines", "writing" -> their runs (bench/floor.py)
+        self.weights: dict[str, Weight] = {}  # tool name (or SEARCH) -> what its cold build's output weighs
 
     def run_tool(self, tool: Tool) -> None:
         """Every chosen scenario with one tool, in the order of SCENARIOS. The `--jobs` builds leave `.cache/`
         describing their own output folder: before the next scenario, ours is built cold into `_site/` again
-        (untimed), so that nochange and the rest start from what a default cold build leaves."""
-        chosen = [s for s in SCENARIOS if s in self.args.scenarios and (s not in JOBS or tool.name == "ours")]
+        (untimed), so that nochange and the rest start from what a default cold build leaves. The output of the
+        last cold run is weighed (bench/weight.py) once the cold scenario is over, so no timed run waits for it."""
+        chosen = [s for s in SCENARIOS if s in self.args.scenarios and (s not in OURS_ONLY or tool.name == "ours")]
         after_jobs = False
         for scenario in chosen:
             row = self.run_scenario(tool, scenario, rebuild_first=after_jobs and scenario not in JOBS)
             self.rows[scenario, tool.name] = row
             after_jobs = scenario in JOBS
+            if scenario == "cold" and not row.failure:
+                self.weigh(tool.name, tool.output)
             if tool.name == "ours" and scenario in INCREMENTAL and not row.failure:
                 row.identical = compare_with_clean_build(tool, self, scenario)
             if row.identical:
@@ -248,6 +280,14 @@ class Bench:
         except ToolFailed as failed:
             say(f"  FAILED: {failed}")
             return Row(scenario, tool.name, failure=str(failed))
+
+    def weigh(self, key: str, output: Path) -> None:
+        found = self.weights[key] = weigh(output)
+        brotli = "brotli not installed" if found.brotli_bytes is None else f"brotli {found.brotli_bytes / MB:.1f} MB"
+        say(
+            f"  {key} weighs {found.total.bytes / MB:.1f} MB in {found.total.files} files, gzip "
+            f"{found.gzip_bytes / MB:.1f} MB, {brotli} (weighed in {found.seconds:.1f}s)"
+        )
 
     def runs(self) -> range:
         """The timed runs, then the one that samples the memory."""

@@ -77,14 +77,15 @@ class Ours(Tool):
     failure_text = "the last good site is kept"
     template_marker = "{% block main %}"
 
-    def __init__(self, root: Path, cache_root: Path):
+    def __init__(self, root: Path, cache_root: Path, search: bool = False):
         super().__init__(root, cache_root)
+        self.search = search  # site search (Pagefind) on: only the weight scenario's site has it
         self.output = root / "_site"
         self.caches = [root / ".cache"]
         self.inputs = [root / "site.yaml", root / "content", root / "seeds", root / "templates"]
 
     def write(self, articles: list[corpus.Article]) -> None:
-        corpus.write_microsite(self.root, articles)
+        corpus.write_microsite(self.root, articles, search=self.search)
         # A site may override the project's templates: the template scenario edits this copy.
         (self.root / "templates").mkdir(exist_ok=True)
         self.template_original = (REPO / "templates" / "article.html").read_text(encoding="utf-8")
