@@ -259,6 +259,8 @@ def _build(args: argparse.Namespace, say: console.Console, site_dir: Path, out_d
         )
         if result.search_seconds is not None:
             say.detail(f"search index written by Pagefind in {result.search_seconds:.2f}s")
+        if result.compressed:
+            say.detail(result.compressed.line())
     for folder in result.linked_folders:
         say.note(
             f"{display_path(folder)} is a link to a folder, whose pages are not read: "

@@ -31,6 +31,7 @@ from ..site import corpus, render, search, urls
 from ..site.pages import Page, feed_entries, feed_page, own_pages, site_pages
 from ..source.files import signature, unchanged
 from ..source.layout import SiteFolder
+from . import compress
 from . import plan as planning
 from .cache import BuildCache, BuildState, Shares, SiteIndex
 from .memory import collector_set_aside
@@ -54,6 +55,9 @@ class BuildResult:
     up_to_date: bool = False  # True: nothing changed since the build cache's build, so nothing was done
     workers: int = 0  # worker processes the build started besides this one
     linked_folders: list[Path] = field(default_factory=list)  # links to folders under content/, not read
+    # With `compress: true` (or when it was just turned off): the compressed copies written and removed, which
+    # `written` and `removed` leave out (build/compress.py); None: compress is off and none was removed.
+    compressed: compress.Summary | None = None
 
 
 class Builder:
@@ -152,7 +156,7 @@ class Builder:
             else:
                 result = self._write_in_place(site, plan, built, plan.digests, workers)
             inputs = {**self.loader.inputs(), **self.templates.inputs(), **planning.copied_inputs(plan)}
-            self._keep_state(plan.digests, result.files, inputs, len(pages), len(site.articles), site)
+            self._keep_state(result, inputs, len(pages), len(site.articles), site)
             if self.cache.enabled:
                 self._index = SiteIndex.of(
                     site, self._key(), self.loader.config_digest, digests.every_outline, feed_entries(site)
@@ -202,7 +206,7 @@ class Builder:
         result = self._write_in_place(site, plan, built, {**built.plan, **plan.digests}, workers, removing=False)
         result.build.articles = built.articles
         inputs = {**built.inputs, **self.loader.inputs_of_part(), **planning.copied_inputs(plan)}
-        self._keep_state({**built.plan, **plan.digests}, result.files, inputs, built.pages, built.articles, site)
+        self._keep_state(result, inputs, built.pages, built.articles, site)
         self.loader.save_part()
         self.cache.write("state", self._built)
         result.build.pages = built.pages
@@ -213,6 +217,7 @@ class Builder:
     def _write_fresh(self, site: Site, plan: planning.Plan, workers: Workers) -> _Written:
         """Every page and copy into a new folder, swapped in for the output folder once all are there."""
         progress.phase("Writing", total=len(plan.to_render) + len(plan.copies), unit="files")
+        copies = compress.Copies(site.settings.compress, plan.digests, set(plan.digests), None)
         with atomic_output(self.out_dir) as out:
             rendered = self._render(out, site, plan.to_render, plan.copies, workers)
             # Indexed before the swap: a failed index leaves the previous site in place.
@@ -220,17 +225,31 @@ class Builder:
             if site.settings.search:
                 progress.phase("Indexing for search")
                 search_seconds = search.index(out.root)
+                if copies.enabled:
+                    copies.folder(out.root / search.BUNDLE, search.BUNDLE)
+            copies.sort(set(plan.digests))  # every file is new
+            made = copies.make(workers, out.root, out.root)
         written = [*rendered, *plan.copies]
-        return _Written(self._result(site, rendered, written, [], True, search_seconds), self._signatures(written))
+        return _Written(
+            self._result(site, rendered, written, [], True, search_seconds, copies.summary if copies.enabled else None),
+            self._signatures([*written, *made]),
+            {**plan.digests, **copies.digests},
+            copies.made,
+        )
 
     def _write_in_place(
         self, site: Site, plan: planning.Plan, built: BuildState, new_plan: dict, workers: Workers, removing=True
     ) -> _Written:
         """The pages and copies that changed, replaced in the output folder in one transaction; what is gone
-        removed. Should anything fail, the previous site is put back."""
-        removed = plan.removed(built) if removing else []
+        removed (with `removing`; else only compressed copies no longer made). Should anything fail, the
+        previous site is put back."""
+        previous = compress.copies_in(built.compressed)
+        taken = set(plan.digests) | {path for path in new_plan if path not in previous}
+        copies = compress.Copies(site.settings.compress, plan.digests, taken, built.compressed)
         progress.phase("Writing", total=len(plan.to_render) + len(plan.to_copy), unit="files")
         out = in_place_output(self.out_dir)
+        if copies.enabled:  # Pagefind's folder, when it is made again: its copies made before it is swapped in
+            out.finish_folder = lambda folder: copies.folder(folder, search.BUNDLE)
         with out.transaction() as changes:
             with out.staging() as staged:  # every page rendered before the first one is replaced
                 rendered = self._render(staged, site, plan.to_render, {}, workers)
@@ -239,21 +258,38 @@ class Builder:
             for path in plan.to_copy:
                 changes.copy(plan.copies[path], path)
                 progress.advance()
+            written = [*rendered, *plan.to_copy]
+            copies.sort(set(written))
+            made = []
+            if copies.to_make:
+                with out.staging() as staged:  # made from the files now in place, then moved over
+                    made = copies.make(workers, out.root, staged.root)
+                    for path in made:
+                        changes.take(staged, path)
+            dropped = set(copies.dropped())
+            final = {path: digest for path, digest in new_plan.items() if path not in dropped}
+            final.update(copies.digests)
+            removed = [path for path in plan.removed(built) if path not in final] if removing else sorted(dropped)
             for path in removed:
                 changes.remove(path)
-            written = [*rendered, *plan.to_copy]
+            copies.summary.removed = [path for path in removed if path in previous]
+            removed = [path for path in removed if path not in previous]
             if site.settings.search:
                 progress.phase("Indexing for search")
             search_seconds = search.update_index(out, [*written, *removed], site.settings.search)
-        files = {path: sig for path, sig in built.files.items() if path in new_plan}
-        files.update(self._signatures(written))
-        return _Written(self._result(site, rendered, written, removed, False, search_seconds), files)
+        files = {path: sig for path, sig in built.files.items() if path in final}
+        files.update(self._signatures([*written, *made]))
+        summary = copies.summary if copies.enabled or copies.summary.removed else None
+        made_record = copies.made if removing else {**built.compressed, **copies.made}
+        return _Written(
+            self._result(site, rendered, written, removed, False, search_seconds, summary), files, final, made_record
+        )
 
     def _render(self, out: Output, site: Site, pages, copies: dict[str, Path], workers: Workers) -> list[str]:
         where = Where(str(self.folder.root), str(self.cache.pages.file), self.base_url, self.cache.enabled)
         return render_into(out, site, pages, copies, self.templates.env, self.shares, workers, where)
 
-    def _result(self, site: Site, rendered, written, removed, full: bool, search_seconds) -> BuildResult:
+    def _result(self, site: Site, rendered, written, removed, full: bool, search_seconds, compressed) -> BuildResult:
         return BuildResult(
             self.out_dir,
             0,  # the caller knows how many pages the site has
@@ -264,6 +300,7 @@ class Builder:
             full=full,
             base_url=site.settings.base_url,
             search_seconds=search_seconds,
+            compressed=compressed,
         )
 
     def _signatures(self, paths: list[str]) -> dict[str, tuple | None]:
@@ -278,10 +315,19 @@ class Builder:
         self._built = None
         self.cache.forget("state")
 
-    def _keep_state(self, plan: dict, files: dict, inputs: dict, pages: int, articles: int, site: Site) -> None:
+    def _keep_state(self, written: _Written, inputs: dict, pages: int, articles: int, site: Site) -> None:
         marker = signature(self.out_dir / MARKER)
         self._built = BuildState(
-            self._key(), plan, files, marker, inputs, self.templates.known(), pages, articles, site.settings.base_url
+            self._key(),
+            written.plan,
+            written.files,
+            marker,
+            inputs,
+            self.templates.known(),
+            pages,
+            articles,
+            site.settings.base_url,
+            written.compressed,
         )
         self._names_by_path = None
 
@@ -299,3 +345,5 @@ class Builder:
 class _Written:
     build: BuildResult
     files: dict[str, tuple | None]  # output path -> its signature once written
+    plan: dict[str, bytes]  # output path -> what it was made from (BuildState.plan), compressed copies included
+    compressed: dict[str, tuple[bytes, tuple[str, ...]]]  # BuildState.compressed

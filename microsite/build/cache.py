@@ -4,7 +4,8 @@
 the last good build learnt. The words used here, and nowhere else for anything else:
 
 - the **state** (BuildState): each input file's stat signature, each output path with the digest of
-  what it was made from and the file's stat once written; with nothing changed a build stops there;
+  what it was made from and the file's stat once written (compressed copies included: build/compress.py);
+  with nothing changed a build stops there;
 - the **index** (SiteIndex): what a build needs to render an edited article's own pages without
   loading the site (each article's outline, its content page, its captures, related articles, stories);
 - the **pages** (PageStore, `pages.sqlite`): every loaded content page, pickled as a **record**, with
@@ -32,7 +33,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -70,6 +71,9 @@ class BuildState:
     pages: int
     articles: int
     base_url: str | None
+    # With `compress: true`: each file compressed -> what its copies were made from and the suffixes made
+    # (build/compress.py). The copies themselves are outputs like any other, in `plan` and `files`.
+    compressed: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
     def same_folder(self, out_dir: Path) -> bool:
         """Whether the output folder is the one this build wrote (its marker file unchanged)."""

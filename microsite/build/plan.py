@@ -60,7 +60,8 @@ class Plan:
     to_copy: list[str]
 
     def removed(self, built: BuildState | None) -> list[str]:
-        """What the last build wrote that this one does not (Pagefind's files are no part of a plan: kept)."""
+        """What the last build wrote that this one does not plan (Pagefind's files are no part of a plan: kept;
+        compressed copies are not either: build/compress.py says which of them stay)."""
         return [path for path in built.plan if path not in self.digests] if built else []
 
 

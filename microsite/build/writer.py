@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -143,6 +143,9 @@ class Output:
         # good part of a cold build, and each saved system call counts.
         self.fresh = fresh
         self._folders: set[str] = set()  # made already in a fresh folder
+        # Done to a folder replaced whole (replacing_folder) once it is filled, before it is swapped in: the
+        # compressed copies of Pagefind's files (build/compress.py).
+        self.finish_folder: Callable[[Path], None] | None = None
 
     def write_text(self, path: str, text: str | bytes | Iterable[str]) -> None:
         """Write a page, given whole or as pieces (a big data file: never joined, so never held twice), or
@@ -190,6 +193,8 @@ class Output:
         temp = _temporary_folder(name, "new", self.root)
         try:
             yield temp
+            if self.finish_folder is not None:
+                self.finish_folder(temp)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise

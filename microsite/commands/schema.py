@@ -67,6 +67,9 @@ DESCRIPTIONS: dict[type[BaseModel], dict[str, str]] = {
         "search": "Full-text search: a Pagefind index, a search page and a search box. Default true.",
         "raw_html": "HTML typed into a page's Markdown body. Default false: it is shown as text; "
         "with true it is kept, sanitised.",
+        "compress": "Whether a gzip (.gz) and a Brotli (.br) copy of every text file of the output is written beside "
+        "it, for hosts that serve such files as they are (nginx gzip_static, Caddy precompressed). Default false: "
+        "GitHub Pages, Netlify and Cloudflare Pages compress on their own.",
         "companies": "The company registry: content pages name companies by name or alias.",
         "sources": "The source registry: content pages name sources by name or alias.",
         "stories": "A title and summary for each `story` key that pages share.",

@@ -361,6 +361,7 @@ class SiteSettings:
     stories: tuple[StoryInfo, ...] = ()  # the registry, in its order
     search: bool = True
     raw_html: bool = False  # HTML in Markdown bodies passed through (true) or shown as text
+    compress: bool = False  # gzip and Brotli copies of the output's text files beside them (build/compress.py)
 
 
 @dataclass(eq=False, repr=False)

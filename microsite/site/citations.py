@@ -7,7 +7,6 @@ Keys come from the slug, so they are unique in the site and stable between build
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator

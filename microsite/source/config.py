@@ -96,6 +96,7 @@ def load_config(site_dir: Path) -> tuple[Config | None, list[Problem]]:
         stories=stories,
         search=parsed.search,
         raw_html=parsed.raw_html,
+        compress=parsed.compress,
     )
     return Config(file, settings, companies, sources), problems
 

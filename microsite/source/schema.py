@@ -211,6 +211,7 @@ class SiteFile(Strict):
     build_drafts: Flag = True  # drafts are built, marked as drafts; false leaves them out of the site
     search: Flag = True  # a Pagefind full-text index, a search page and a search box; false leaves all three out
     raw_html: Flag = False  # HTML typed into a page's Markdown body is shown as text unless this is true
+    compress: Flag = False  # NAME.gz and NAME.br beside each text file of the output, for hosts that serve them
     companies: list[CompanyEntry]
     sources: list[SourceEntry]
     stories: list[StoryEntry] = []  # titles and summaries for `story` keys; optional
