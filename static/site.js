@@ -1,8 +1,20 @@
 // Timeline filter. The page is complete without JavaScript; this only hides entries.
 (function () {
   "use strict";
+  // On a timeline split by year, the company chosen follows the links between its landing and parts.
+  function carry(company) {
+    Array.prototype.forEach.call(document.querySelectorAll(".page-timeline .parts-table a, .page-timeline .parts-nav a"), function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (company) url.searchParams.set("company", company); else url.searchParams.delete("company");
+      link.href = url.href;
+    });
+  }
   var form = document.querySelector(".timeline-filter");
-  if (!form) return;
+  if (!form) {
+    var chosen = new URLSearchParams(window.location.search).get("company");
+    if (chosen && /^[a-z0-9-]+$/.test(chosen)) carry(chosen);
+    return;
+  }
   var select = form.querySelector("select[name=company]");
   var kinds = Array.prototype.slice.call(form.querySelectorAll("input[name=kind]"));
   var status = form.querySelector(".filter-status");
@@ -26,15 +38,22 @@
     status.textContent = (company || shown.length < kinds.length)
       ? visible + " of " + entries.length + " entries shown" + (name ? " for " + name : "") + "."
       : "";
+    // A company with nothing in this period is not among its choices: it is still carried to the others.
+    var kept = company || (absent && !changed ? absent : "");
+    if (kept && !company) status.textContent = "The company chosen has nothing in this period: every entry is shown.";
+    carry(kept);
     var url = new URL(window.location.href);
-    if (company) url.searchParams.set("company", company); else url.searchParams.delete("company");
+    if (kept) url.searchParams.set("company", kept); else url.searchParams.delete("company");
     if (url.protocol !== "file:") window.history.replaceState(null, "", url.toString());
   }
 
   var wanted = new URLSearchParams(window.location.search).get("company");
-  if (wanted && select.querySelector('option[value="' + wanted.replace(/[^a-z0-9-]/g, "") + '"]')) select.value = wanted;
+  var absent = null, changed = false;
+  if (wanted && /^[a-z0-9-]+$/.test(wanted)) {
+    if (select.querySelector('option[value="' + wanted + '"]')) select.value = wanted; else absent = wanted;
+  }
   form.hidden = false;
-  form.addEventListener("change", apply);
+  form.addEventListener("change", function () { changed = true; apply(); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   apply();
 })();

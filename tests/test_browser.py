@@ -51,6 +51,12 @@ def test_a_reader_goes_from_home_to_a_quote_a_company_and_the_timeline(desktop, 
     for index in range(visible.count()):
         assert slug in visible.nth(index).get_attribute("data-companies").split()
     assert f"company={slug}" in page.url
+
+    # The company page's own link to the timeline opens it filtered to the company.
+    page.go_back()
+    page.locator(".on-timeline a").click()
+    assert page.locator("#timeline-company").input_value() == slug
+    assert page.locator(".tl-entry:visible").count() == visible.count()
     assert desktop.take_errors() == []
 
 

@@ -3,9 +3,12 @@ year by runs of months), each part linked to every other, every item on exactly 
 
 from __future__ import annotations
 
+import functools
+import http.server
 import posixpath
 import random
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,6 +178,42 @@ def test_a_busy_year_is_cut_into_runs_of_months_and_the_first_keeps_the_years_ad
     assert "timeline/2015.html" not in html and 'href="2015.html"' in html  # the year link leads to its first run
     count = sum(len(list(p.context["timeline"].entries())) for p in runs)
     assert count == sum(1 for e in timeline.build(site.articles).entries() if e.date and e.date.year == 2015)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_a_company_chosen_for_the_timeline_follows_its_landing_and_parts(big, desktop):
+    _root, out, site = big
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        company = min(site.mentioned_companies, key=lambda c: len(c.articles))
+        page = desktop.page
+        page.goto(base + urls.company(company.slug))
+        page.locator(".on-timeline a").click()  # the landing: a table of parts, no entries to filter
+        page.locator(".parts-table a").first.click()
+        hidden_some = False
+        for _ in range(len(part_paths(out / urls.TIMELINE, out))):  # part after part, by their links
+            assert page.url.endswith(f"?company={company.slug}")
+            shown, every = page.locator(".tl-entry:visible"), page.locator(".tl-entry")
+            if page.locator("#timeline-company").input_value() == company.slug:
+                assert all(
+                    company.slug in shown.nth(i).get_attribute("data-companies").split() for i in range(shown.count())
+                )
+                hidden_some = hidden_some or shown.count() < every.count()
+            following = page.locator(".parts-nav a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+        assert hidden_some, "the company's entries were never shown apart from the others"
+        assert desktop.take_errors() == []
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_split_merges_empty_runs_and_keeps_small_pages_whole():
