@@ -500,8 +500,10 @@ class Shares:
         slugs: list[str],
         version: Callable[[Article], bytes] | None = None,
     ) -> tuple[list[str] | None, bool]:
-        """Every article's share of the file `name`, in the order of `slugs`: the `edited` articles' made again
-        (and kept), the others' as kept; and whether an edited one changed. (None, False) when one is not kept."""
+        """Whether an edited article's share of the file `name` changed, and if so every article's share, in
+        the order of `slugs`: the `edited` articles' made again (and kept), the others' as kept. ([], False)
+        when none changed: the others are not read, which at 10,000 articles is 0.3 s of every such edit.
+        (None, True) when a share the file needs is not kept."""
         fresh = {
             (name, article.slug): (
                 (version(article) if version else article.outline) + site.digest,
@@ -509,6 +511,14 @@ class Shares:
             )
             for article in edited
         }
+        if self.store is None:
+            before = {key: self.made[key] for key in fresh if key in self.made}
+        else:
+            before = self._read(name, [article.slug for article in edited])
+        changed = any(before.get(key, (None, None))[1] != share for key, (_version, share) in fresh.items())
+        if not changed:
+            self._keep_fresh(fresh)  # their versions may have moved on (a body edit) where their text did not
+            return [], False
         known: dict = {}
         for start in range(0, len(slugs), _SHARES_AT_ONCE):
             some = slugs[start : start + _SHARES_AT_ONCE]
@@ -517,18 +527,20 @@ class Shares:
                 if self.store is None
                 else self._read(name, some)
             )
-        changed = any(known.get(key, (None, None))[1] != share for key, (_version, share) in fresh.items())
         texts = []
         for slug in slugs:
             found = fresh.get((name, slug)) or known.get((name, slug))
             if found is None:
-                return None, False
+                return None, True
             texts.append(found[1])
+        self._keep_fresh(fresh)
+        return texts, True
+
+    def _keep_fresh(self, fresh: dict) -> None:
         if self.store is None:
             self.made.update(fresh)
         elif self._config() is not None:
             self.store.write_shares(self._config(), fresh)
-        return texts, changed
 
     def keep_only(self, slugs: set[str]) -> None:
         """Drop the shares of articles that are gone."""
