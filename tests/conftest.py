@@ -7,6 +7,7 @@ import http.server
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -20,6 +21,12 @@ import pytest
 from microsite.commands.build import build
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# A shell starts a command run in the background (`make test &`, nohup) with Ctrl-C ignored, and the commands
+# these tests start would inherit that: the tests of what Ctrl-C does would then fail for a reason of the shell's.
+# A handler, unlike an ignored signal, is reset to the default in every program the tests start.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 MINIMAL_SITE_YAML = """\
 title: Test Site
