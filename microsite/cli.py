@@ -322,6 +322,8 @@ def _deploy(args: argparse.Namespace, say: console.Console, site_dir: Path) -> i
     push = not args.no_push
     result = deploy(site_dir, out, args.base_url, args.remote, args.branch, args.message, push, args.jobs)
     say.result(result.report())
+    for warning in result.warnings:
+        say.warning(warning)
     return 0
 
 

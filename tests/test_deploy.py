@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, require, run_cli
 
+from microsite import cli
 from microsite.build.writer import MARKER
+from microsite.commands import deploy as deploy_module
 from microsite.commands.deploy import github_pages_address
 
 URL = "https://example.github.io/repo/"
@@ -236,6 +238,72 @@ def test_a_failed_push_shows_gits_message(repo: Path, tmp_path: Path):
     assert_refused(done, "the test hook refuses every push", "pushing branch gh-pages to origin", "failed")
     assert git(tmp_path / "origin.git", "for-each-ref") == ""
     assert git(repo, "rev-parse", "gh-pages")[:12] in done.stderr, "the hint names the commit left on the branch"
+
+
+# ---- GitHub's limits: a file over 100 MiB, a site over 1 GB ------------------------------------
+# The five-article site is far under both, so these tests lower the limits in the deploy module and run the
+# command in this process. The bare `origin` stands in for GitHub: it is given a github.com address.
+
+
+def deploy_here(site: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(["--site", str(site), "deploy", "--base-url", URL, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def on_github(monkeypatch) -> None:
+    monkeypatch.setattr(deploy_module._Git, "remote_url", lambda self, remote: "https://github.com/example/repo.git")
+
+
+def largest_file(folder: Path) -> tuple[str, int]:
+    size, path = max((p.stat().st_size, p) for p in folder.rglob("*") if p.is_file() and p.name != MARKER)
+    return path.relative_to(folder).as_posix(), size
+
+
+def test_a_file_github_would_refuse_stops_the_deploy_before_anything_is_committed(repo, tmp_path, capsys, monkeypatch):
+    kept = tmp_path / "kept"
+    assert deploy(repo, "--base-url", URL, "--no-push", "--out", str(kept)).returncode == 0
+    git(repo, "branch", "-D", "gh-pages")
+    name, size = largest_file(kept)
+    monkeypatch.setattr(deploy_module, "GITHUB_FILE_LIMIT", size - 1)  # only the largest file is over
+    on_github(monkeypatch)
+    before = user_state(repo)
+
+    code, out, err = deploy_here(repo, capsys)
+    assert code == 1, out + err
+    assert "GitHub refuses a push that holds a file over 100 MiB, and the built site has 1: " + name in err
+    assert "hint: publish the built folder" in err and "nothing was published" in err and "Traceback" not in err
+    assert git(tmp_path / "origin.git", "for-each-ref") == "", "nothing may be pushed"
+    assert git(repo, "branch", "--list", "gh-pages") == "", "nothing may be committed"
+    assert user_state(repo) == before
+
+
+def test_without_a_push_to_github_a_file_over_the_limit_is_a_warning(repo, tmp_path, capsys, monkeypatch):
+    kept = tmp_path / "kept"
+    assert deploy(repo, "--base-url", URL, "--no-push", "--out", str(kept)).returncode == 0
+    name, size = largest_file(kept)
+    monkeypatch.setattr(deploy_module, "GITHUB_FILE_LIMIT", size - 1)
+    on_github(monkeypatch)
+
+    code, out, err = deploy_here(repo, capsys, "--no-push")  # the branch may be pushed to another host
+    assert code == 0, err
+    assert "Committed" in out
+    assert f"warning: GitHub refuses a push that holds a file over 100 MiB: {name} ({size / 10**6:,.1f} MB)" in err
+
+
+def test_a_site_over_a_gigabyte_is_published_with_a_warning(repo, tmp_path, capsys, monkeypatch):
+    kept = tmp_path / "kept"
+    code, out, err = deploy_here(repo, capsys, "--out", str(kept))
+    assert code == 0 and "warning" not in err, err  # the real limits: the five-article site is far under them
+    total = sum(p.stat().st_size for p in kept.rglob("*") if p.is_file() and p.name != MARKER)
+
+    monkeypatch.setattr(deploy_module, "PAGES_SITE_LIMIT", total - 1)
+    code, out, err = deploy_here(repo, capsys)
+    assert code == 0 and "Published" in out, err
+    assert git(tmp_path / "origin.git", "rev-list", "--count", "gh-pages") == "2", "it was published all the same"
+    assert (
+        f"warning: the built site is {total / 10**6:,.1f} MB, and GitHub Pages publishes sites of at most 1 GB" in err
+    )
 
 
 # ---- the GitHub Actions workflow and the Makefile --------------------------------------------

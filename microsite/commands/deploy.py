@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ghp_import
@@ -28,6 +28,11 @@ from ..source.yamlfile import line_of
 # git@github.com:USER/REPO.git, https://github.com/USER/REPO, ssh://git@github.com/USER/REPO.git, ...
 _GITHUB_REMOTE = re.compile(r"(?:^|[@/.])github\.com[:/]+(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/*$", re.I)
 _PAGES_SETTINGS = 'Settings → Pages: "Deploy from a branch", branch {branch}, folder / (root)'
+
+# GitHub refuses a push that holds a file over 100 MiB ("About large files on GitHub"), and Pages publishes
+# sites of at most 1 GB ("GitHub Pages limits"). Both are checked on the built folder, before any commit.
+GITHUB_FILE_LIMIT = 100 * 2**20
+PAGES_SITE_LIMIT = 10**9
 
 
 # Writing the commit fails on the repository's side: a lock left by another git command, a full disk, a
@@ -59,6 +64,7 @@ class Deployed:
     address: str
     pages: int
     articles: int
+    warnings: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         built = f"Built {self.pages} pages ({self.articles} articles) for {self.address}"
@@ -105,6 +111,7 @@ def deploy(
         # A fresh Builder makes a full build, so a stale output folder is never published.
         # Afresh: what is published never depends on what an earlier build left in .cache/.
         result = Builder(site_dir, out_dir or Path(temp) / "site", base_url, cache=False, jobs=jobs).build()
+        warnings = _github_limits(result.out_dir, push and github_pages_address(remote_url) is not None)
         with progress.phase("Publishing"):  # the build showed its own phases
             published = Path(temp) / "publish"
             # The marker is how the build recognises its own output folder; it is not part of the site.
@@ -113,7 +120,37 @@ def deploy(
             commit = git.commit_folder(published, remote, branch, message or _default_message(git), cname)
             if push:
                 git.push(remote, branch, commit)
-    return Deployed(commit, branch, remote, remote_url, push, base_url, result.pages, result.articles)
+    return Deployed(commit, branch, remote, remote_url, push, base_url, result.pages, result.articles, warnings)
+
+
+def _github_limits(site: Path, pushing_to_github: bool) -> list[str]:
+    """Refuses a file GitHub would refuse when the push goes there; else warns of GitHub's limits."""
+    sizes = {path: path.stat().st_size for path in site.rglob("*") if path.is_file() and path != site / MARKER}
+    too_big = sorted((path for path, size in sizes.items() if size > GITHUB_FILE_LIMIT), key=sizes.get, reverse=True)
+    named = ", ".join(f"{path.relative_to(site).as_posix()} ({_megabytes(sizes[path])})" for path in too_big)
+    if too_big and pushing_to_github:
+        raise DeployFailed(
+            Problem(
+                None,
+                f"GitHub refuses a push that holds a file over 100 MiB, and the built site has {len(too_big)}: {named}",
+                hint="publish the built folder (keep it with --out DIR) to a host without this limit "
+                '(README: "Other static hosts" and "How big a site gets")',
+            )
+        )
+    warnings = []
+    if too_big:
+        warnings.append(f"GitHub refuses a push that holds a file over 100 MiB: {named}")
+    total = sum(sizes.values())
+    if total > PAGES_SITE_LIMIT:
+        warnings.append(
+            f"the built site is {_megabytes(total)}, and GitHub Pages publishes sites of at most 1 GB: it may "
+            'refuse this one (README: "How big a site gets")'
+        )
+    return warnings
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 10**6:,.1f} MB"
 
 
 def github_pages_address(remote_url: str | None) -> str | None:
