@@ -116,10 +116,6 @@ def forecast_anchor(claim: Claim) -> str:
     return f"forecast-{claim.article.slug}.{claim.id}"  # a slug has no dot: no two forecasts share one
 
 
-def forecast_entry(claim: Claim) -> str:
-    return f"{FORECASTS}#{forecast_anchor(claim)}"
-
-
 def path_for(target) -> str:
     """A site-root-relative path (with #fragment where the target is part of a page)."""
     if isinstance(target, str):
