@@ -153,18 +153,17 @@ def forecast_pages(site: Site) -> list[Page]:
         return [Page(urls.FORECASTS, "forecasts.html", partial(landing_context, None, None), lists=None)]
     split = paging.Split(parts, {part: urls.forecasts_part(part.slug) for part in parts}, urls.FORECASTS)
     counts = {part: Counter() for part in parts}
+    evidence = {part: [] for part in parts}  # a part shows the statement and title of each claim named as evidence
     for claim in found:
-        counts[split.part_of(forecasts.filed_under(claim))]["forecasts"] += 1
-        counts[split.part_of(forecasts.filed_under(claim))]["resolved"] += claim.resolved
+        part = split.part_of(forecasts.filed_under(claim))
+        counts[part]["forecasts"] += 1
+        counts[part]["resolved"] += claim.resolved
+        target = resolving(claim)
+        if target is not None:
+            evidence[part].append(target.article)
     pages = [Page(urls.FORECASTS, "forecasts.html", partial(landing_context, split, counts), lists=None)]
     lists = split.dependencies((forecasts.filed_under(claim), claim.article) for claim in found)
     by_part = _by_part(split, found, forecasts.filed_under)
-    # A part shows the statement and title of each claim its forecasts name as evidence.
-    evidence = {part: [] for part in parts}
-    for claim in found:
-        target = resolving(claim)
-        if target is not None:
-            evidence[split.part_of(forecasts.filed_under(claim))].append(target.article)
 
     def part_context(part: paging.Part) -> dict:
         return {"forecasts": by_part().get(part, []), "resolving": resolving, "split": split, "part": part}
