@@ -1,4 +1,4 @@
-"""Small text helpers shared by the loader and the renderer."""
+"""Small text helpers shared by the loader, the renderer and the commands' reports."""
 
 from __future__ import annotations
 
@@ -243,3 +243,8 @@ def _joins(run: str, char: str) -> bool:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def megabytes(size: int) -> str:
+    """1234567 -> '1.2 MB': MB as 10^6 bytes, as the benchmark and the README count them."""
+    return f"{size / 10**6:,.1f} MB"

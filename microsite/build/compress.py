@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import progress
+from ..text import megabytes
 from .plan import COPY_AGAIN
 from .workers import Workers
 
@@ -141,8 +142,8 @@ class Summary:
         said = []
         if self.files:
             said.append(
-                f"{len(self.written):,} written of {self.files:,} files ({_mb(self.original_bytes)}): "
-                f"{_mb(self.gzip_bytes)} gzip, {_mb(self.brotli_bytes)} brotli, in {self.seconds:.2f}s"
+                f"{len(self.written):,} written of {self.files:,} files ({megabytes(self.original_bytes)}): "
+                f"{megabytes(self.gzip_bytes)} gzip, {megabytes(self.brotli_bytes)} brotli, in {self.seconds:.2f}s"
             )
         if self.removed:
             said.append(f"{len(self.removed):,} removed")
@@ -162,10 +163,6 @@ class Summary:
 def copies_in(made: Made) -> set[str]:
     """The output paths of the copies a record names."""
     return {path + suffix for path, (_key, suffixes) in made.items() for suffix in suffixes}
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
 
 
 class Copies:

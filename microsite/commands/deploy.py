@@ -24,6 +24,7 @@ from ..build.writer import MARKER
 from ..errors import BuildFailed, Problem
 from ..source.config import load_config
 from ..source.yamlfile import line_of
+from ..text import megabytes
 
 # git@github.com:USER/REPO.git, https://github.com/USER/REPO, ssh://git@github.com/USER/REPO.git, ...
 _GITHUB_REMOTE = re.compile(r"(?:^|[@/.])github\.com[:/]+(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/*$", re.I)
@@ -127,7 +128,7 @@ def _github_limits(site: Path, pushing_to_github: bool) -> list[str]:
     """Refuses a file GitHub would refuse when the push goes there; else warns of GitHub's limits."""
     sizes = {path: path.stat().st_size for path in site.rglob("*") if path.is_file() and path != site / MARKER}
     too_big = sorted((path for path, size in sizes.items() if size > GITHUB_FILE_LIMIT), key=sizes.get, reverse=True)
-    named = ", ".join(f"{path.relative_to(site).as_posix()} ({_megabytes(sizes[path])})" for path in too_big)
+    named = ", ".join(f"{path.relative_to(site).as_posix()} ({megabytes(sizes[path])})" for path in too_big)
     if too_big and pushing_to_github:
         raise DeployFailed(
             Problem(
@@ -143,14 +144,10 @@ def _github_limits(site: Path, pushing_to_github: bool) -> list[str]:
     total = sum(sizes.values())
     if total > PAGES_SITE_LIMIT:
         warnings.append(
-            f"the built site is {_megabytes(total)}, and GitHub Pages publishes sites of at most 1 GB: it may "
+            f"the built site is {megabytes(total)}, and GitHub Pages publishes sites of at most 1 GB: it may "
             'refuse this one (README: "How big a site gets")'
         )
     return warnings
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 10**6:,.1f} MB"
 
 
 def github_pages_address(remote_url: str | None) -> str | None:
